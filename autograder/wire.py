@@ -1,0 +1,322 @@
+"""Plain data across the process boundary: JSON plus raw tensor bytes, never pickle.
+
+The grader decodes what the worker sends as untrusted bytes: `decode` can only ever build
+`None`, `bool`, `int`, `float`, `str`, `list`, `tuple`, `dict`, `torch.Tensor`, `numpy.ndarray`,
+and the three inert records below. So an object with a lying `__eq__`, `__float__` or `__bool__`
+cannot reach a comparison, and nothing the student wrote is ever run in the grader.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import select
+import struct
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+MAX_JSON_BYTES = 16 * 2**20
+MAX_BUFFER_BYTES = 512 * 2**20
+MAX_BUFFERS = 10_000
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+MAX_STR = 1_000_000
+
+_DTYPES: dict[str, torch.dtype] = {
+    "float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32,
+    "float64": torch.float64, "complex64": torch.complex64, "complex128": torch.complex128,
+    "int8": torch.int8, "int16": torch.int16, "int32": torch.int32, "int64": torch.int64,
+    "uint8": torch.uint8, "bool": torch.bool,
+}
+_TORCH_NAMES = {dtype: name for name, dtype in _DTYPES.items()}
+
+
+class WireError(ValueError):
+    """A message broke the format or a cap: the sender is faulty or hostile."""
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    """A returned parameter of a model argument, named as in `model.named_parameters()`."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A returned object of a type that does not cross the boundary; only its type name does."""
+
+    type_name: str
+
+
+@dataclass(frozen=True)
+class SymbolicTree:
+    """A returned sympy expression as a tree, still unvalidated (see `autograder.symbolic`)."""
+
+    tree: Any
+
+
+@dataclass
+class EncodeContext:
+    """What the worker knows while encoding a result: which objects are a model's parameters."""
+
+    param_names: dict[int, str] = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------------- encoding
+def encode(value: Any, context: EncodeContext | None = None) -> tuple[Any, list[bytes]]:
+    """(JSON-able tree, buffers) for a value; unknown objects become `Opaque`, never an error."""
+    buffers: list[bytes] = []
+    context = context or EncodeContext()
+    seen = [0]
+
+    def walk(obj: Any, depth: int) -> Any:
+        seen[0] += 1
+        if depth > MAX_DEPTH or seen[0] > MAX_NODES:
+            raise WireError("value is nested too deeply or has too many parts")
+        if obj is None or type(obj) in (bool, int, str):
+            return obj
+        if type(obj) is float:
+            return obj if math.isfinite(obj) else {"$t": "float", "v": repr(obj)}
+        if isinstance(obj, torch.nn.Parameter) and id(obj) in context.param_names:
+            return {"$t": "param", "name": context.param_names[id(obj)]}
+        if isinstance(obj, torch.Tensor):
+            return _encode_tensor(obj, buffers)
+        if isinstance(obj, np.ndarray) or isinstance(obj, np.generic):
+            return _encode_ndarray(np.asarray(obj), buffers)
+        if type(obj) is list:
+            return [walk(item, depth + 1) for item in obj]
+        if type(obj) is tuple:
+            return {"$t": "tuple", "items": [walk(item, depth + 1) for item in obj]}
+        if type(obj) is dict:
+            items = []
+            for key, item in obj.items():
+                if type(key) not in (str, int):
+                    return {"$t": "opaque", "type": "dict with non-str keys"}
+                items.append([key, walk(item, depth + 1)])
+            return {"$t": "dict", "items": items}
+        sympy_tree = _encode_sympy(obj)
+        if sympy_tree is not None:
+            return sympy_tree
+        from autograder.models import ModelSpec
+
+        if isinstance(obj, ModelSpec):
+            return {"$t": "model", "recipe": obj.as_dict()}
+        return {"$t": "opaque", "type": _describe_type(obj)}
+
+    return walk(value, 0), buffers
+
+
+def _describe_type(obj: Any) -> str:
+    cls = type(obj)
+    module = getattr(cls, "__module__", "") or ""
+    name = getattr(cls, "__qualname__", "object")
+    return f"{module}.{name}" if module not in ("builtins", "") else str(name)
+
+
+def _encode_tensor(tensor: torch.Tensor, buffers: list[bytes]) -> Any:
+    try:
+        plain = torch.Tensor.as_subclass(tensor.detach(), torch.Tensor)
+        if plain.layout != torch.strided:
+            plain = plain.to_dense()
+        plain = plain.resolve_conj().resolve_neg().cpu().contiguous()
+    except Exception:  # meta tensors, exotic layouts: describe, do not crash
+        return {"$t": "opaque", "type": f"tensor that cannot be read ({tensor.layout}, {tensor.device})"}
+    name = _TORCH_NAMES.get(plain.dtype)
+    if name is None:
+        return {"$t": "opaque", "type": f"tensor of unsupported dtype {plain.dtype}"}
+    raw = plain.view(torch.int16) if plain.dtype == torch.bfloat16 else plain
+    buffers.append(raw.numpy().tobytes())
+    return {"$t": "tensor", "dtype": name, "shape": list(plain.shape), "buf": len(buffers) - 1}
+
+
+def _encode_ndarray(array: np.ndarray, buffers: list[bytes]) -> Any:
+    name = array.dtype.name
+    if name not in _DTYPES or name == "bfloat16" or not array.dtype.isnative:
+        return {"$t": "opaque", "type": f"numpy array of dtype {array.dtype}"}
+    buffers.append(np.ascontiguousarray(array).tobytes())
+    return {"$t": "ndarray", "dtype": name, "shape": list(array.shape), "buf": len(buffers) - 1}
+
+
+def _encode_sympy(obj: Any) -> Any:
+    """Sympy objects become a whitelisted tree (built by `autograder.symbolic.to_tree`)."""
+    module = getattr(type(obj), "__module__", "") or ""
+    if not module.startswith("sympy"):
+        return None
+    from autograder import symbolic
+
+    try:
+        return {"$t": "sympy", "tree": symbolic.to_tree(obj)}
+    except symbolic.SymbolicRejected as error:
+        return {"$t": "opaque", "type": f"sympy expression that cannot be graded: {error}"}
+
+
+# ----------------------------------------------------------------------------------- decoding
+def decode(tree: Any, buffers: list[bytes], *,
+           build_model: Callable[[dict], Any] | None = None,
+           rebuild_sympy: Callable[[Any], Any] | None = None) -> Any:
+    """Rebuild a value from an untrusted tree: only the plain types listed in the module doc.
+
+    The worker passes `build_model` and `rebuild_sympy` to turn the grader's model recipes and
+    expressions into objects; the grader passes neither, so a worker cannot make it build anything.
+    """
+    count = [0]
+
+    def walk(node: Any, depth: int) -> Any:
+        count[0] += 1
+        if depth > MAX_DEPTH or count[0] > MAX_NODES:
+            raise WireError("message nested too deeply or too large")
+        if node is None or type(node) in (bool, int, float):
+            return node
+        if type(node) is str:
+            return node
+        if type(node) is list:
+            return [walk(item, depth + 1) for item in node]
+        if type(node) is not dict:
+            raise WireError(f"unexpected JSON node {type(node).__name__}")
+        tag = node.get("$t")
+        if tag == "float":
+            text = node.get("v")
+            if text not in ("nan", "inf", "-inf"):
+                raise WireError("bad float")
+            return float(text)
+        if tag == "tuple":
+            return tuple(walk(item, depth + 1) for item in _list(node, "items"))
+        if tag == "dict":
+            out = {}
+            for pair in _list(node, "items"):
+                if type(pair) is not list or len(pair) != 2 or type(pair[0]) not in (str, int):
+                    raise WireError("bad dict item")
+                out[pair[0]] = walk(pair[1], depth + 1)
+            return out
+        if tag in ("tensor", "ndarray"):
+            return _decode_array(node, buffers, as_tensor=tag == "tensor")
+        if tag == "param":
+            return ParamRef(_str(node, "name"))
+        if tag == "opaque":
+            return Opaque(_str(node, "type"))
+        if tag == "sympy":
+            return rebuild_sympy(node.get("tree")) if rebuild_sympy else SymbolicTree(node.get("tree"))
+        if tag == "model" and build_model is not None:
+            recipe = node.get("recipe")
+            if type(recipe) is not dict:
+                raise WireError("bad model recipe")
+            return build_model(recipe)
+        raise WireError(f"unknown tag {tag!r}")
+
+    return walk(tree, 0)
+
+
+def _list(node: dict, key: str) -> list:
+    value = node.get(key)
+    if type(value) is not list:
+        raise WireError(f"{key} must be a list")
+    return value
+
+
+def _str(node: dict, key: str) -> str:
+    value = node.get(key)
+    if type(value) is not str or len(value) > 2000:
+        raise WireError(f"{key} must be a short string")
+    return value
+
+
+def _decode_array(node: dict, buffers: list[bytes], *, as_tensor: bool) -> Any:
+    dtype_name = node.get("dtype")
+    shape = node.get("shape")
+    index = node.get("buf")
+    if dtype_name not in _DTYPES or (not as_tensor and dtype_name == "bfloat16"):
+        raise WireError(f"unsupported dtype {dtype_name!r}")
+    if type(shape) is not list or len(shape) > 16 or not all(type(s) is int and s >= 0 for s in shape):
+        raise WireError("bad shape")
+    if type(index) is not int or not 0 <= index < len(buffers):
+        raise WireError("bad buffer index")
+    torch_dtype = _DTYPES[dtype_name]
+    count = math.prod(shape)
+    itemsize = torch.empty((), dtype=torch_dtype).element_size()
+    raw = buffers[index]
+    if len(raw) != count * itemsize:
+        raise WireError("buffer size does not match shape and dtype")
+    if dtype_name == "bfloat16":
+        data = np.frombuffer(raw, dtype=np.int16).copy()
+        return torch.from_numpy(data).view(torch.bfloat16).reshape(shape)
+    array = np.frombuffer(raw, dtype=np.dtype(dtype_name)).copy().reshape(shape)
+    return torch.from_numpy(array) if as_tensor else array
+
+
+# ----------------------------------------------------------------------------------- framing
+_HEAD = struct.Struct("<II")   # JSON length, number of buffers
+_BUF = struct.Struct("<Q")
+
+
+def write_message(fd: int, message: Any, context: EncodeContext | None = None, *,
+                  deadline: float | None = None) -> None:
+    """Send one message: header, JSON, then each raw buffer with its length.
+
+    With a deadline the descriptor must be non-blocking: a peer that stops reading cannot make
+    the grader hang on a full pipe.
+    """
+    tree, buffers = encode(message, context)
+    payload = json.dumps(tree, allow_nan=False, separators=(",", ":")).encode()
+    parts = [_HEAD.pack(len(payload), len(buffers)), payload]
+    for buf in buffers:
+        parts.append(_BUF.pack(len(buf)))
+        parts.append(buf)
+    view = memoryview(b"".join(parts))
+    while view:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [fd], [], left)[1]:
+                raise Deadline()
+        try:
+            written = os.write(fd, view[: 1 << 20])
+        except BlockingIOError:
+            continue
+        view = view[written:]
+
+
+def read_message(fd: int, *, deadline: float | None = None,
+                 max_buffer_bytes: int = MAX_BUFFER_BYTES) -> tuple[Any, list[bytes]]:
+    """Receive one message as (tree, buffers), enforcing size caps and an optional deadline."""
+    json_len, n_buffers = _HEAD.unpack(_read_exact(fd, _HEAD.size, deadline))
+    if json_len > MAX_JSON_BYTES or n_buffers > MAX_BUFFERS:
+        raise WireError("message header over the caps")
+    try:
+        tree = json.loads(_read_exact(fd, json_len, deadline))
+    except (ValueError, RecursionError) as error:
+        raise WireError(f"message is not valid JSON: {error}") from None
+    buffers, total = [], 0
+    for _ in range(n_buffers):
+        (size,) = _BUF.unpack(_read_exact(fd, _BUF.size, deadline))
+        total += size
+        if total > max_buffer_bytes:
+            raise WireError(f"message larger than {max_buffer_bytes // 2**20} MiB")
+        buffers.append(_read_exact(fd, size, deadline))
+    return tree, buffers
+
+
+class Deadline(TimeoutError):
+    """No complete message arrived in time."""
+
+
+class PeerClosed(EOFError):
+    """The other end closed the channel (the worker died)."""
+
+
+def _read_exact(fd: int, size: int, deadline: float | None) -> bytes:
+    chunks, remaining = [], size
+    while remaining:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise Deadline()
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise PeerClosed()
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,262 @@
+"""The worker: the only process that imports and runs student code.
+
+It reads requests from the grader over a pipe, builds model arguments from their recipes, calls
+the student's function with seeds set, and sends back the result as plain data together with what
+the call changed and how the models were run. Everything here runs beside student code, so the
+grader trusts none of it: it re-checks every reply (see `autograder.wire.decode`).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import inspect
+import os
+import random
+import sys
+import traceback
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import torch
+
+from autograder import models, wire
+
+MAX_FORWARD_LOG = 10_000
+MAX_TRACEBACK_CHARS = 4_000
+
+
+class StudentCodeFailed(Exception):
+    """Carries an exception raised by student code (or by its import) as plain text."""
+
+    def __init__(self, kind: str, error: BaseException, student_files: set[str]) -> None:
+        super().__init__(str(error))
+        self.payload = {
+            "kind": kind,
+            "type": type(error).__name__,
+            "message": _safe_str(error)[:2000],
+            "traceback": _student_traceback(error, student_files),
+        }
+
+
+def _safe_str(error: BaseException) -> str:
+    try:
+        return str(error)
+    except BaseException:  # a hostile __str__
+        return "<exception message could not be read>"
+
+
+def _student_traceback(error: BaseException, student_files: set[str]) -> str:
+    """Only the frames in the student's own files: engine internals are noise to a student."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename in student_files]
+    text = "".join(traceback.format_list(frames))
+    return text[-MAX_TRACEBACK_CHARS:]
+
+
+class Worker:
+    def __init__(self) -> None:
+        self.modules: dict[str, ModuleType] = {}
+        self.import_errors: dict[str, dict[str, str]] = {}
+        self.student_files: set[str] = set()
+
+    # ------------------------------------------------------------------ loading student files
+    def module(self, name: str, path: str) -> ModuleType:
+        if name in self.import_errors:
+            raise _Reported(self.import_errors[name])
+        if name in self.modules:
+            return self.modules[name]
+        self.student_files.add(path)
+        try:
+            spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None:
+                raise ImportError(f"cannot load {path}")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        except BaseException as error:  # SystemExit, KeyboardInterrupt, pytest.skip's Skipped...
+            sys.modules.pop(name, None)
+            payload = StudentCodeFailed("import", error, self.student_files).payload
+            self.import_errors[name] = payload
+            raise _Reported(payload) from None
+        self.modules[name] = module
+        return module
+
+    # ------------------------------------------------------------------ one call
+    def call(self, request: dict[str, Any]) -> tuple[dict[str, Any], wire.EncodeContext]:
+        module = self.module(request["module"], request["path"])
+        function = getattr(module, request["function"], None)
+        if not callable(function):
+            raise _Reported({"kind": "missing_function", "type": "AttributeError",
+                             "message": f"{request['function']} is not defined", "traceback": ""})
+        device = _pick_device(request.get("device"))
+        args = [_to_device(a, device) for a in request.get("args", [])]
+        kwargs = {k: _to_device(v, device) for k, v in request.get("kwargs", {}).items()}
+        named = _argument_names(function, args, kwargs)
+        model_args = {n: v for n, v in named.items() if isinstance(v, torch.nn.Module)}
+        log: list[dict[str, Any]] = []
+        for model in model_args.values():
+            _instrument(model, log)
+        before = _snapshot(named)
+        _seed_everything(int(request.get("seed", 0)))
+        try:
+            value = function(*args, **kwargs)
+        except BaseException as error:
+            raise _Reported(StudentCodeFailed("exception", error, self.student_files).payload) from None
+        context = wire.EncodeContext(param_names={
+            id(p): n for model in model_args.values() for n, p in model.named_parameters()})
+        reply = {"ok": True, "value": value, "forward_log": log[:MAX_FORWARD_LOG],
+                 "mutations": _compare(before, _snapshot(named))}
+        return reply, context
+
+    def task(self, request: dict[str, Any]) -> tuple[dict[str, Any], None]:
+        """Grader-written work that must still run here because it parses a student file."""
+        if request.get("name") != "read_checkpoint":
+            raise _Reported({"kind": "bad_request", "type": "ValueError",
+                             "message": "unknown task", "traceback": ""})
+        from autograder import checkpoint
+
+        try:
+            data = checkpoint.read_checkpoint(Path(request["path"]), **request.get("kwargs", {}))
+        except checkpoint.CheckpointError as error:
+            raise _Reported({"kind": "checkpoint", "type": type(error).__name__,
+                             "message": str(error), "traceback": ""}) from None
+        return {"ok": True, "value": data, "forward_log": [], "mutations": {}}, None
+
+
+class _Reported(Exception):
+    """An error to send back as data instead of a value."""
+
+    def __init__(self, payload: dict[str, str]) -> None:
+        super().__init__(payload.get("message", ""))
+        self.payload = payload
+
+
+def _seed_everything(seed: int) -> None:
+    """Same seeds before every call: the same submission gets the same score every run."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def _pick_device(requested: str | None) -> torch.device:
+    if requested == "cuda" and torch.cuda.is_available():
+        return torch.device("cuda")
+    return torch.device("cpu")
+
+
+def _to_device(value: Any, device: torch.device) -> Any:
+    if device.type == "cpu":
+        return value
+    if isinstance(value, (torch.Tensor, torch.nn.Module)):
+        return value.to(device)
+    return value
+
+
+def _argument_names(function: Any, args: list[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    try:
+        bound = inspect.signature(function).bind_partial(*args, **kwargs)
+        return dict(bound.arguments)
+    except (TypeError, ValueError):
+        named = {f"argument {i + 1}": a for i, a in enumerate(args)}
+        named.update(kwargs)
+        return named
+
+
+def _instrument(model: torch.nn.Module, log: list[dict[str, Any]]) -> None:
+    """Record how each forward pass of a model argument ran (mode, autograd state, batch)."""
+    def record(module: torch.nn.Module, inputs: tuple[Any, ...]) -> None:
+        if len(log) >= MAX_FORWARD_LOG:
+            return
+        first = inputs[0] if inputs else None
+        log.append({
+            "training": bool(module.training),
+            "grad_enabled": bool(torch.is_grad_enabled()),
+            "inference_mode": bool(torch.is_inference_mode_enabled()),
+            "batch": int(first.shape[0]) if isinstance(first, torch.Tensor) and first.dim() else 0,
+            "dtype": str(first.dtype).replace("torch.", "") if isinstance(first, torch.Tensor) else "",
+        })
+
+    model.register_forward_pre_hook(record)
+
+
+def _digest(tensor: torch.Tensor) -> str:
+    data = tensor.detach().cpu().contiguous()
+    if data.dtype == torch.bfloat16:
+        data = data.view(torch.int16)
+    return hashlib.blake2b(data.numpy().tobytes(), digest_size=16).hexdigest()
+
+
+def _snapshot(named: dict[str, Any]) -> dict[str, Any]:
+    """Digests of every tensor/array argument and of every model's state and training flags."""
+    snap: dict[str, Any] = {"inputs": {}, "state": {}, "training": {}}
+    for name, value in named.items():
+        if isinstance(value, torch.Tensor):
+            snap["inputs"][name] = _digest(value)
+        elif isinstance(value, np.ndarray):
+            snap["inputs"][name] = hashlib.blake2b(np.ascontiguousarray(value).tobytes()).hexdigest()
+        elif isinstance(value, torch.nn.Module):
+            for key, tensor in value.state_dict(keep_vars=True).items():
+                snap["state"][key] = _digest(tensor)
+            for module_name, module in value.named_modules():
+                snap["training"][module_name or "<model>"] = module.training
+    return snap
+
+
+def _compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[str]]:
+    return {kind: sorted(k for k in before[kind] if after[kind].get(k) != before[kind][k])
+            for kind in ("inputs", "state", "training")}
+
+
+def _decode_request(tree: Any, buffers: list[bytes]) -> Any:
+    from autograder import symbolic
+
+    return wire.decode(tree, buffers, build_model=models.build_model,
+                       rebuild_sympy=lambda t: symbolic.rebuild(t, {}))
+
+
+def serve(fd_in: int, fd_out: int) -> None:
+    worker = Worker()
+    while True:
+        try:
+            tree, buffers = wire.read_message(fd_in)
+        except wire.PeerClosed:
+            return
+        request = _decode_request(tree, buffers)
+        context = None
+        try:
+            if request.get("op") == "call":
+                reply, context = worker.call(request)
+            elif request.get("op") == "task":
+                reply, context = worker.task(request)
+            else:
+                reply = {"ok": True, "value": None, "forward_log": [], "mutations": {}}
+        except _Reported as reported:
+            reply = {"ok": False, "error": reported.payload}
+        try:
+            wire.write_message(fd_out, reply, context)
+        except wire.WireError as error:
+            wire.write_message(fd_out, {"ok": False, "error": {
+                "kind": "unsendable", "type": "ValueError", "message": str(error), "traceback": ""}})
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: `main([fd_in, fd_out, student_root])`, started by `autograder.student`."""
+    argv = sys.argv[1:] if argv is None else argv
+    fd_in, fd_out = int(argv[0]), int(argv[1])
+    student_root = argv[2] if len(argv) > 2 else ""
+    torch.set_num_threads(max(1, int(os.environ.get("AUTOGRADER_WORKER_THREADS", "1"))))
+    import autograder.symbolic  # noqa: F401  (imported before any student code can shadow sympy)
+
+    engine_root = str(Path(__file__).resolve().parent.parent)
+    # The engine is imported: drop its folder from the import path so that `import reference`
+    # or `import tests` cannot find the grader's files by module name.
+    sys.path[:] = [p for p in sys.path if p not in ("", engine_root)]
+    if student_root:
+        sys.path.append(student_root)  # after site-packages: a student `torch.py` cannot shadow torch
+    wire.write_message(fd_out, {"ready": True})
+    serve(fd_in, fd_out)
+
+
+if __name__ == "__main__":
+    main()
