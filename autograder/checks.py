@@ -70,7 +70,8 @@ def as_real(value: Any, what: str) -> float:
         raise CheckFailed(f"{what} must be a number, got a bool")
     if isinstance(value, (int, float)):
         number = float(value)
-    elif isinstance(value, (torch.Tensor, np.ndarray)) and np.size(value) == 1:
+    elif isinstance(value, torch.Tensor) and value.numel() == 1 \
+            or isinstance(value, np.ndarray) and value.size == 1:
         number = float(as_array(value, what, allow_nonfinite=True).reshape(()))
     else:
         raise CheckFailed(f"{what} must be a number, got {type_name(value)}")
