@@ -26,16 +26,28 @@ class CheckFailed(AssertionError):
 
 
 def type_name(value: Any) -> str:
-    """How a returned value is described in feedback."""
+    """How a returned value is described in a message.
+
+    An `Opaque` value's type name was written by the worker, so student code chose it (a class
+    can be named after a hidden input): messages only say "an unsupported object"; `opaque_detail`
+    gives the name for the detail, which hidden checks drop.
+    """
     from autograder.wire import Opaque
 
     if isinstance(value, Opaque):
-        return value.type_name
+        return "an object of a type that cannot be graded"
     if isinstance(value, torch.Tensor):
         return f"torch.Tensor of dtype {value.dtype}"
     if isinstance(value, np.ndarray):
         return f"numpy.ndarray of dtype {value.dtype}"
     return type(value).__name__
+
+
+def opaque_detail(value: Any) -> str | None:
+    """The worker's description of an unsupported returned object, for a check's detail."""
+    from autograder.wire import Opaque
+
+    return f"returned type: {value.type_name}" if isinstance(value, Opaque) else None
 
 
 def as_array(value: Any, what: str, *, shape: tuple[int, ...] | None = None,
@@ -52,7 +64,8 @@ def as_array(value: Any, what: str, *, shape: tuple[int, ...] | None = None,
             raise CheckFailed(f"{what} must hold real numbers, got an array of dtype {value.dtype}")
         array = value.astype(np.float64)
     else:
-        raise CheckFailed(f"{what} must be a tensor (or NumPy array), got {type_name(value)}")
+        raise CheckFailed(f"{what} must be a tensor (or NumPy array), got {type_name(value)}",
+                          detail=opaque_detail(value))
     if shape is not None and tuple(array.shape) != tuple(shape):
         raise CheckFailed(f"{what} has the wrong shape",
                           detail=f"expected shape {tuple(shape)}, got {tuple(array.shape)}")
@@ -74,7 +87,8 @@ def as_real(value: Any, what: str) -> float:
             or isinstance(value, np.ndarray) and value.size == 1:
         number = float(as_array(value, what, allow_nonfinite=True).reshape(()))
     else:
-        raise CheckFailed(f"{what} must be a number, got {type_name(value)}")
+        raise CheckFailed(f"{what} must be a number, got {type_name(value)}",
+                          detail=opaque_detail(value))
     if not np.isfinite(number):
         raise CheckFailed(f"{what} must be finite, got {number}")
     return number
@@ -94,14 +108,15 @@ def as_int(value: Any, what: str) -> int:
 
 def as_str(value: Any, what: str) -> str:
     if not isinstance(value, str):
-        raise CheckFailed(f"{what} must be a str, got {type_name(value)}")
+        raise CheckFailed(f"{what} must be a str, got {type_name(value)}", detail=opaque_detail(value))
     return value
 
 
 def as_tuple(value: Any, what: str, length: int) -> tuple[Any, ...]:
     """A tuple or list of exactly `length` items."""
     if not isinstance(value, (tuple, list)):
-        raise CheckFailed(f"{what} must be a tuple of {length} items, got {type_name(value)}")
+        raise CheckFailed(f"{what} must be a tuple of {length} items, got {type_name(value)}",
+                          detail=opaque_detail(value))
     if len(value) != length:
         raise CheckFailed(f"{what} must have {length} items, got {len(value)}")
     return tuple(value)
