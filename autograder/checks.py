@@ -139,6 +139,26 @@ def assert_allclose(actual: np.ndarray, expected: np.ndarray, what: str, *,
                                  f"worst{where}: expected {expected[worst]:.8g}, got {actual[worst]:.8g}")
 
 
+def show(array: Any) -> str:
+    """A compact printout of an array for a check's detail."""
+    return np.array2string(np.asarray(array, dtype=np.float64), precision=8, max_line_width=100,
+                           threshold=40)
+
+
+def assert_close_to_scale(actual: np.ndarray, expected: np.ndarray, what: str, *, rtol: float,
+                          inputs: str = "") -> None:
+    """Entrywise agreement within `rtol`, plus `rtol` of the largest entry for entries near zero.
+
+    `inputs` (a description of the arguments, for public checks) heads the detail.
+    """
+    scale = float(np.max(np.abs(expected))) if np.size(expected) else 0.0
+    try:
+        assert_allclose(actual, expected, what, rtol=rtol, atol=rtol * scale + 1e-12)
+    except CheckFailed as failure:
+        detail = f"{inputs}\n{failure.detail}" if inputs else failure.detail
+        raise CheckFailed(failure.message, detail=detail) from None
+
+
 def assert_no_mutations(outcome: "Outcome", what: str, *, allow_training_change: bool = False) -> None:
     """The call changed nothing the contract forbids: inputs, parameters, buffers, training flags."""
     changes = outcome.mutations.describe(allow_training_change=allow_training_change)

@@ -2,8 +2,7 @@
 
 WORKER: `to_tree` turns what the student returned into a tree of whitelisted nodes. GRADER:
 `rebuild` validates that tree from scratch and builds it with sympy constructors only;
-`equivalent` decides equality with the expected expression in a child process killed at a
-deadline (random exact points, then a proof); `assert_equivalent` turns that into a check.
+`autograder.equivalence` then judges it against the expected expression.
 
 Tree format (JSON-able; every number is a decimal string, so no JSON number semantics enter):
     ["Integer", "-12"]  ["Rational", "3", "7"]  ["Float", "0.5"]  ["pi"]  ["E"]  ["I"]
@@ -18,21 +17,13 @@ operators hide dummy variables and unbounded work; the answers here are closed f
 """
 from __future__ import annotations
 
-import json
 import math
-import multiprocessing
 import numbers
-import os
-import random
 import re
-import sys
-import warnings
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-import mpmath
-import numpy as np
 import sympy
 from mpmath.libmp import prec_to_dps, to_str
 
@@ -156,6 +147,11 @@ def _parse_decimal(text: Any) -> tuple[sympy.Rational, int]:
 def _float_text(value: sympy.Float) -> str:
     """The digits sympy prints for a Float (15 significant digits for a Python float)."""
     return to_str(value._mpf_, prec_to_dps(value._prec))
+
+
+def exact_decimal(value: sympy.Float) -> sympy.Rational:
+    """The exact decimal a Float prints as: `1.0/lam` is judged as 1/lam, `0.333/lam` is not 1/(3 lam)."""
+    return _parse_decimal(_float_text(value))[0]
 
 
 # ----------------------------------------------------------------------------- to_tree
@@ -303,246 +299,3 @@ def _check_assumptions(facts: Any) -> dict[str, bool]:
             raise BadAssumptions(f"assumption {_shown(key)} is not one of {', '.join(ASSUMPTIONS)} "
                                  "with a True/False value")
     return dict(facts)
-
-
-# -------------------------------------------------------------------------- equivalence
-POINTS_WANTED = 4  # conclusive random points before a proof is tried
-POINT_ATTEMPTS = 16
-DIGITS = 30  # evalf precision at a point; values agree within RELATIVE_TOLERANCE
-RELATIVE_TOLERANCE = mpmath.mpf(10) ** -20
-MAX_EXACT_EXPONENT = 1_000  # a larger power is evaluated with evalf, not in exact arithmetic
-CHILD_EXTRA_MEMORY = 512 * 2**20  # address space the child may add to what it starts with
-STARTUP_GRACE_S = 60.0  # for the child to start; `timeout` counts from then
-_SEED = 546
-_PROOF_STEPS = (  # cheapest first; each returns an expression equal to its argument
-    sympy.expand, lambda d: sympy.cancel(sympy.together(d)),
-    lambda d: sympy.powsimp(sympy.expand(d)), sympy.simplify)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """equal: True (proved), False (differs at `counterexample`), None (undecided: see `reason`).
-
-    When equal is False, `reason` holds both values at the point: feedback detail, which must
-    not reach the message of a hidden check.
-    """
-
-    equal: bool | None
-    reason: str
-    counterexample: dict[str, str] | None = None
-
-
-def equivalent(student: sympy.Expr, expected: sympy.Expr, *, timeout: float,
-               substitutions: Mapping[str, Iterable[Any]] | None = None) -> Verdict:
-    """Whether student == expected for all values of their symbols, decided in a child process
-    killed at `timeout` s, because simplify can hang or exhaust memory on adversarial input.
-
-    Random exact points (rationals of the sign the assumptions give, integers 2..9 for integer
-    symbols, or values drawn from `substitutions[name]`) can only show a difference; equality
-    needs a proof (expand, cancel, powsimp, then simplify). A Float counts as the decimal it
-    prints as: 1.0/lam equals 1/lam, 0.333333333333333 is not 1/3.
-    """
-    job = {"student": to_tree(student), "expected": to_tree(expected),
-           "substitutions": {name: [to_tree(value) for value in values]
-                             for name, values in (substitutions or {}).items()}}
-    # 'fork' on Linux starts in milliseconds with nothing to re-import; the child only runs
-    # sympy on plain lists (no torch, no threads, no lock a grader thread could hold) and leaves
-    # through os._exit. 'spawn' elsewhere: fork is unsafe on macOS and missing on Windows.
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child_main, args=(sender, job), daemon=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+ "fork with threads": see above
-        process.start()
-    sender.close()
-    try:
-        if not receiver.poll(STARTUP_GRACE_S) or receiver.recv_bytes(16) != b"ready":
-            return Verdict(None, "the equivalence check could not start")
-        if not receiver.poll(timeout):
-            return Verdict(None, f"could not be decided in {timeout:g} s; simplify your expression")
-        return Verdict(**json.loads(receiver.recv_bytes(1_000_000)))
-    except (EOFError, OSError, ValueError, TypeError):
-        return Verdict(None, "the equivalence check stopped unexpectedly; simplify your expression")
-    finally:  # never leave the child running past the deadline, and always reap it
-        receiver.close()
-        if process.is_alive():
-            process.kill()
-        process.join()
-        process.close()
-
-
-def _child_main(sender: Any, job: dict) -> None:
-    sender.send_bytes(b"ready")
-    try:
-        _limit_memory()
-        verdict = _judge(job)
-    except MemoryError:
-        verdict = Verdict(None, "needed too much memory to decide; simplify your expression")
-    except Exception as error:  # sympy fails in many ways on odd input: undecided, never a crash
-        verdict = Verdict(None, f"could not be decided (sympy raised {type(error).__name__}); "
-                                "simplify your expression")
-    sender.send_bytes(json.dumps(asdict(verdict)).encode())
-
-
-def _limit_memory() -> None:
-    """Cap the child's address space, so a blow-up ends in MemoryError, not in the OOM killer."""
-    try:
-        import resource
-
-        with open("/proc/self/statm") as statm:
-            current = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (ImportError, OSError, ValueError):
-        return  # not Linux: the deadline alone bounds the child
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = current + CHILD_EXTRA_MEMORY
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def _judge(job: dict) -> Verdict:
-    """CHILD side: random points, then a proof."""
-    student = rebuild(job["student"], {}, evaluate=True)
-    expected = _exact_floats(rebuild(job["expected"], {}, evaluate=True))
-    floats_note = ""
-    if student.atoms(sympy.Float):
-        floats_note = (" (your expression contains floating-point numbers, read as the decimals "
-                       "they print as; write exact numbers, e.g. sympy.Rational(1, 3))")
-        student = _exact_floats(student)
-    candidates = {name: [rebuild(tree, {}, evaluate=True) for tree in trees]
-                  for name, trees in job["substitutions"].items()}
-    symbols = sorted(student.free_symbols | expected.free_symbols, key=lambda s: s.name)
-    rng = random.Random(_SEED)
-    agreed = 0
-    for _ in range(POINT_ATTEMPTS):
-        if agreed >= POINTS_WANTED:
-            break
-        point = {symbol: _draw(symbol, rng, candidates.get(symbol.name)) for symbol in symbols}
-        want = _value_at(expected, point)
-        got = _value_at(student, point) if want is not None else None
-        if got is None:
-            continue  # undefined there, or not evaluable to full precision: inconclusive
-        if not _close(got, want):
-            where = ", ".join(f"{symbol.name} = {value}" for symbol, value in point.items())
-            return Verdict(False, f"at {where or 'every point'}: your expression = {_shown_value(got)}, "
-                                  f"the expected one = {_shown_value(want)}{floats_note}",
-                           {symbol.name: str(value) for symbol, value in point.items()})
-        agreed += 1
-    if _proved_zero(student - expected):
-        return Verdict(True, "proved equal")
-    if agreed:
-        return Verdict(None, f"agrees with the expected expression at {agreed} random points, but "
-                             f"sympy could not prove them equal; simplify your expression{floats_note}")
-    return Verdict(None, "could neither be evaluated at random points nor proved equal; "
-                         "simplify your expression")
-
-
-def _exact_floats(expr: sympy.Expr) -> sympy.Expr:
-    return expr.xreplace({number: _parse_decimal(_float_text(number))[0]
-                          for number in expr.atoms(sympy.Float)})
-
-
-def _proved_zero(difference: sympy.Expr) -> bool:
-    if difference == 0:
-        return True
-    for step in _PROOF_STEPS:
-        try:
-            if step(difference) == 0:
-                return True
-        except MemoryError:
-            raise
-        except Exception:  # e.g. PolynomialError from cancel: try the next step
-            continue
-    # without symbols (radicals, say) `equals` can prove a number zero
-    return not difference.free_symbols and difference.equals(0) is True
-
-
-def _draw(symbol: sympy.Symbol, rng: random.Random, candidates: list | None) -> sympy.Expr:
-    """A value that respects the symbol's assumptions; never 0 or ±1, where many forms coincide."""
-    if candidates:
-        return rng.choice(candidates)
-    magnitude = sympy.Integer(rng.randint(2, 9)) if symbol.is_integer else sympy.Integer(1)
-    while magnitude == 1:
-        magnitude = sympy.Rational(rng.randint(1, 40), rng.randint(1, 12))
-    if symbol.is_nonnegative:
-        return magnitude
-    return -magnitude if symbol.is_nonpositive else magnitude * rng.choice((1, -1))
-
-
-def _value_at(expr: sympy.Expr, point: dict) -> sympy.Rational | mpmath.mpc | None:
-    """The value at a point, exactly when that is cheap, else to DIGITS digits; None where it is
-    undefined or evalf cannot reach full precision (cancellation)."""
-    try:
-        if all(_small_number(power.exp.xreplace(point)) for power in expr.atoms(sympy.Pow)):
-            exact = expr.xreplace(point)
-            if exact.is_Rational:
-                return exact
-            value = exact.evalf(DIGITS, strict=True)
-        else:
-            value = expr.evalf(DIGITS, subs=point, strict=True)
-        parts = value.as_real_imag()
-        if not all(part.is_Number and part.is_finite for part in parts):
-            return None
-        with mpmath.workdps(DIGITS + 10):
-            return mpmath.mpc(*(mpmath.mpf(sympy.Float(part, DIGITS + 10)) for part in parts))
-    except MemoryError:
-        raise
-    except Exception:  # PrecisionExhausted, ZeroDivisionError, mpmath errors: inconclusive
-        return None
-
-
-def _small_number(exponent: sympy.Expr) -> bool:
-    return bool(exponent.is_Number and abs(exponent) <= MAX_EXACT_EXPONENT)
-
-
-def _close(a: sympy.Rational | mpmath.mpc, b: sympy.Rational | mpmath.mpc) -> bool:
-    if isinstance(a, sympy.Rational) and isinstance(b, sympy.Rational):
-        return a == b
-    with mpmath.workdps(DIGITS + 10):
-        a, b = (mpmath.mpf(x.p) / x.q if isinstance(x, sympy.Rational) else x for x in (a, b))
-        return bool(abs(a - b) <= RELATIVE_TOLERANCE * max(abs(a), abs(b)))
-
-
-def _shown_value(value: sympy.Rational | mpmath.mpc) -> str:
-    if isinstance(value, sympy.Rational):
-        return str(value)
-    return mpmath.nstr(value.real if value.imag == 0 else value, 15)
-
-
-# ---------------------------------------------------------------------- test-side helper
-def assert_equivalent(value: Any, expected: sympy.Expr,
-                      symbols: Mapping[str, sympy.Symbol] | Iterable[sympy.Symbol], what: str, *,
-                      timeout: float) -> None:
-    """Fail the check unless `value` (a `StudentExpr`; an int, float or 0-d real array counts as a
-    constant expression) equals `expected` for all values of `symbols`, the symbols the student's
-    function received.
-
-    Messages are shown for hidden checks too, so they hold no text the student chose (symbol names,
-    type names sent by the worker) and no values: those go to the detail.
-    """
-    from autograder.checks import CheckFailed, type_name
-    from autograder.wire import Opaque
-
-    table = dict(symbols) if isinstance(symbols, Mapping) else {s.name: s for s in symbols}
-    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
-        value = value.item()  # a NumPy scalar crosses the wire as a 0-d array
-    if isinstance(value, Opaque):
-        raise CheckFailed(f"{what} must return a sympy expression the grader can read",
-                          detail=f"got {type_name(value)}")
-    if not (type(value) in (int, float) or isinstance(value, StudentExpr)):
-        raise CheckFailed(f"{what} must return a sympy expression, got {type_name(value)}")
-    try:
-        student = rebuild(value.tree if isinstance(value, StudentExpr) else to_tree(value), table)
-    except SymbolicRejected as error:
-        raise CheckFailed(f"{what} returned an expression that cannot be graded: {error.summary}",
-                          detail=str(error)) from None
-    unknown = sorted({s.name for s in student.free_symbols if table.get(s.name) != s})
-    if unknown:
-        raise CheckFailed(f"{what} uses symbols that are not among its arguments "
-                          f"({', '.join(sorted(table)) or 'none'})",
-                          detail=f"unknown: {', '.join(unknown)}")
-    verdict = equivalent(student, expected, timeout=timeout)
-    if verdict.equal is False:
-        raise CheckFailed(f"{what} is not equivalent to the expected expression", detail=verdict.reason)
-    if verdict.equal is None:
-        raise CheckFailed(f"{what}: {verdict.reason}")

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import sympy
 
-from autograder import symbolic
+from autograder import equivalence, symbolic
 from autograder.checks import CheckFailed
 from autograder.symbolic import (BadAssumptions, BadSymbolName, MalformedTree, NumberTooLarge,
                                  StudentExpr, SymbolicRejected, TreeTooDeep, TreeTooLarge,
@@ -37,12 +37,12 @@ def through_the_wire(expr, symbols):
 
 
 def judge(expr, expected, symbols, timeout=10.0):
-    return symbolic.equivalent(through_the_wire(expr, symbols), expected, timeout=timeout)
+    return equivalence.equivalent(through_the_wire(expr, symbols), expected, timeout=timeout)
 
 
 def check_factor(value):
     """The 3.a check: `value` against 1/lam."""
-    symbolic.assert_equivalent(value, 1 / LAM, {"lam": LAM}, "scaled_gradient_factor(lam)", timeout=10)
+    equivalence.assert_equivalent(value, 1 / LAM, {"lam": LAM}, "scaled_gradient_factor(lam)", timeout=10)
 
 
 def student_value(expr):
@@ -135,7 +135,7 @@ def test_an_inexact_float_is_not_the_exact_answer_and_the_reason_says_why():
 
 
 def test_substitutions_choose_the_points():
-    verdict = symbolic.equivalent(X**2, X, timeout=10, substitutions={"x": [5]})
+    verdict = equivalence.equivalent(X**2, X, timeout=10, substitutions={"x": [5]})
     assert verdict.equal is False
     assert verdict.counterexample == {"x": "5"}
 
@@ -152,7 +152,7 @@ def test_a_huge_power_that_only_simplify_could_cancel_is_undecided_within_the_ca
 
 def test_a_power_that_explodes_on_evaluation_is_undecided():
     power = symbolic.rebuild(["Pow", ["Integer", "3"], ["Integer", "10" * 50]], {})
-    assert symbolic.equivalent(power, sympy.Integer(3), timeout=1).equal is None
+    assert equivalence.equivalent(power, sympy.Integer(3), timeout=1).equal is None
 
 
 @ONLY_LINUX
@@ -161,9 +161,9 @@ def test_a_power_that_explodes_on_evaluation_is_undecided():
     (lambda job: bytearray(8 * 2**30), "memory"),
     (lambda job: os._exit(3), "stopped unexpectedly")])
 def test_the_child_is_stopped_and_reaped(monkeypatch, behaviour, reason):
-    monkeypatch.setattr(symbolic, "_judge", behaviour)
+    monkeypatch.setattr(equivalence, "_judge", behaviour)
     before = set(multiprocessing.active_children())
-    verdict = symbolic.equivalent(X, X, timeout=0.5)
+    verdict = equivalence.equivalent(X, X, timeout=0.5)
     assert verdict.equal is None
     assert reason in verdict.reason
     assert set(multiprocessing.active_children()) <= before
@@ -231,8 +231,8 @@ def test_a_hostile_name_is_quoted_short_in_the_message():
 # --------------------------------------------------------------------- assert_equivalent
 def test_assert_equivalent_passes_a_correct_answer():
     check_factor(student_value(LAM**-1))
-    symbolic.assert_equivalent(3, sympy.Integer(3), {}, "a constant", timeout=10)
-    symbolic.assert_equivalent(np.array(0.5), sympy.Rational(1, 2), {}, "a constant", timeout=10)
+    equivalence.assert_equivalent(3, sympy.Integer(3), {}, "a constant", timeout=10)
+    equivalence.assert_equivalent(np.array(0.5), sympy.Rational(1, 2), {}, "a constant", timeout=10)
 
 
 @pytest.mark.parametrize("value, words, detail", [
@@ -264,4 +264,4 @@ def test_an_opaque_value_is_described_in_the_detail_only():
 
 def test_an_undecided_answer_fails_with_the_reason():
     with pytest.raises(CheckFailed, match="simplify your expression"):
-        symbolic.assert_equivalent(student_value(SNEAKY), X, [X], "f(x)", timeout=1)
+        equivalence.assert_equivalent(student_value(SNEAKY), X, [X], "f(x)", timeout=1)

@@ -7,7 +7,7 @@ import pytest
 import sympy
 import torch
 
-from autograder import symbolic
+from autograder import equivalence
 from autograder.plugin import REPO_ROOT, Oracle
 
 W, Z1, G = sympy.symbols("w z1 g", real=True)
@@ -48,19 +48,19 @@ def test_the_scalar_gradient_by_the_chain_rule(length):
 
 def test_the_scalar_gradient_for_symbolic_T():
     derivative = G * sympy.diff(W ** (T - 1) * Z1, W)
-    verdict = symbolic.equivalent(derivative, FORMULA, timeout=10)
+    verdict = equivalence.equivalent(derivative, FORMULA, timeout=10)
     assert verdict.equal is True, verdict.reason
 
 
 def test_the_reference_scalar_gradient_for_symbolic_T(problem6):
-    verdict = symbolic.equivalent(problem6.scalar_rnn_gradient(W, Z1, T, G), FORMULA, timeout=10)
+    verdict = equivalence.equivalent(problem6.scalar_rnn_gradient(W, Z1, T, G), FORMULA, timeout=10)
     assert verdict.equal is True, verdict.reason
 
 
 @pytest.mark.parametrize("length", range(1, 7))
 def test_the_reference_scalar_gradient_for_concrete_T(problem6, length):
     derivative = G * sympy.diff(unrolled(W, Z1, length - 1), W)
-    verdict = symbolic.equivalent(problem6.scalar_rnn_gradient(W, Z1, length, G), derivative, timeout=10)
+    verdict = equivalence.equivalent(problem6.scalar_rnn_gradient(W, Z1, length, G), derivative, timeout=10)
     assert verdict.equal is True, verdict.reason
 
 

@@ -8,7 +8,7 @@ import pytest
 import sympy
 import torch
 
-from autograder import symbolic
+from autograder import equivalence
 from autograder.plugin import REPO_ROOT, Oracle
 
 LAM = sympy.Symbol("lam", positive=True)
@@ -75,7 +75,7 @@ def test_any_function_of_the_direction_has_gradients_that_scale_by_one_over_lamb
 
 
 def test_the_reference_scale_factor_is_the_proven_one(problem3):
-    verdict = symbolic.equivalent(problem3.scaled_gradient_factor(LAM), proven_factor(), timeout=10)
+    verdict = equivalence.equivalent(problem3.scaled_gradient_factor(LAM), proven_factor(), timeout=10)
     assert verdict.equal is True, verdict.reason
 
 

@@ -24,9 +24,10 @@ import numpy as np
 import sympy
 import torch
 
-from autograder import symbolic
+from autograder import equivalence
 from autograder.assignment import load_assignment
-from autograder.checks import CheckFailed, as_array, as_real, assert_allclose, assert_no_mutations
+from autograder.checks import (CheckFailed, as_array, as_real,
+                               assert_close_to_scale, assert_no_mutations, show)
 from autograder.decorators import number, weight
 
 RTOL = 1e-5            # relative tolerance on values: float32 rounding is ~1e-7
@@ -49,20 +50,6 @@ def loss_gradient(w: torch.Tensor, coefficients: torch.Tensor) -> torch.Tensor:
     return gradient
 
 
-def show(array: Any) -> str:
-    return np.array2string(np.asarray(array, dtype=np.float64), precision=8, max_line_width=100,
-                           threshold=40)
-
-
-def assert_close_to(actual: np.ndarray, expected: np.ndarray, what: str, inputs: str) -> None:
-    """Entrywise agreement within RTOL, plus RTOL of the largest entry for entries near zero."""
-    scale = float(np.max(np.abs(expected))) if expected.size else 0.0
-    try:
-        assert_allclose(actual, expected, what, rtol=RTOL, atol=RTOL * scale + 1e-12)
-    except CheckFailed as failure:
-        raise CheckFailed(failure.message, detail=f"{inputs}\n{failure.detail}") from None
-
-
 # ------------------------------------------------------------------------------------- 3.a
 def check_gradient_at_scaled_point(student: Any, w: torch.Tensor, lam: float,
                                    coefficients: torch.Tensor, dtype: torch.dtype) -> None:
@@ -73,15 +60,15 @@ def check_gradient_at_scaled_point(student: Any, w: torch.Tensor, lam: float,
     outcome = student.call("problem3", "gradient_at_scaled_point", grad_w, lam)
     got = as_array(outcome.value, what, shape=tuple(grad_w.shape))
     inputs = f"grad_w ({dtype}) =\n{show(grad_w)}\nlam = {lam!r}"
-    assert_close_to(got, expected, f"{what} (expected grad l(lam w), the gradient of the "
-                    "scale-invariant loss at the point lam * w)", inputs)
+    assert_close_to_scale(got, expected, f"{what} (expected grad l(lam w), the gradient of the "
+                    "scale-invariant loss at the point lam * w)", rtol=RTOL, inputs=inputs)
     assert_no_mutations(outcome, what)
 
 
 def check_scaled_gradient_factor(student: Any, lam: sympy.Symbol) -> None:
     """scaled_gradient_factor(lam) is sympy-equivalent to 1/lam."""
     value = student.problem3.scaled_gradient_factor(lam)
-    symbolic.assert_equivalent(value, 1 / lam, [lam], "scaled_gradient_factor(lam)",
+    equivalence.assert_equivalent(value, 1 / lam, [lam], "scaled_gradient_factor(lam)",
                                timeout=SYMBOLIC_TIMEOUT_S)
 
 
@@ -136,9 +123,9 @@ def check_direction_formula(student: Any, v: torch.Tensor, grad_v: torch.Tensor,
     got = call_direction_update(student, v, grad_v, eta, w_norm)
     inputs = (f"v ({v.dtype}) = {show(v64)}\ngrad_v = {show(g64)}\n"
               f"eta = {eta!r}, w_norm = {w_norm!r}")
-    assert_close_to(got, expected,
+    assert_close_to_scale(got, expected,
                     "direction_update(v, grad_v, eta, w_norm) (expected v - (eta / w_norm^2)"
-                    " (I - v v^T) grad_v, not renormalized)", inputs)
+                    " (I - v v^T) grad_v, not renormalized)", rtol=RTOL, inputs=inputs)
 
 
 def check_first_order(student: Any, w: torch.Tensor, eta: float,

@@ -27,28 +27,15 @@ import pytest
 import sympy
 import torch
 
-from autograder import symbolic
+from autograder import equivalence
 from autograder.assignment import load_assignment
-from autograder.checks import CheckFailed, as_array, as_str, assert_allclose, assert_no_mutations
+from autograder.checks import (CheckFailed, as_array, as_str,
+                               assert_close_to_scale, assert_no_mutations, show)
 from autograder.decorators import number, weight
 
 RTOL = 1e-5
 SYMBOLIC_TIMEOUT_S = load_assignment().limits.symbolic_timeout_s  # assignment.toml [limits]
 REGIMES = ("vanishing", "exploding", "bounded")
-
-
-def show(array: Any) -> str:
-    return np.array2string(np.asarray(array, dtype=np.float64), precision=8, max_line_width=100,
-                           threshold=40)
-
-
-def assert_close_to(actual: np.ndarray, expected: np.ndarray, what: str, inputs: str) -> None:
-    """Entrywise agreement within RTOL, plus RTOL of the largest entry for entries near zero."""
-    scale = float(np.max(np.abs(expected))) if expected.size else 0.0
-    try:
-        assert_allclose(actual, expected, what, rtol=RTOL, atol=RTOL * scale + 1e-12)
-    except CheckFailed as failure:
-        raise CheckFailed(failure.message, detail=f"{inputs}\n{failure.detail}") from None
 
 
 # ------------------------------------------------------------------------- 6.a: gradient
@@ -75,8 +62,8 @@ def check_rnn_weight_gradient(student: Any, w_z: torch.Tensor, z1: torch.Tensor,
     inputs = (f"w_z ({w_z.dtype}) =\n{show(w_z)}\nz1 = {show(z1)}\nT = {T}\n"
               f"grad_zT = {show(grad_zT)}\nexpected (autograd) =\n{show(expected)}\n"
               f"got =\n{show(got)}")
-    assert_close_to(got, expected, f"{what} (entry (i, j) must be dl/d(w_z)_ij, as in autograd's "
-                    ".grad)", inputs)
+    assert_close_to_scale(got, expected, f"{what} (entry (i, j) must be dl/d(w_z)_ij, as in autograd's "
+                    ".grad)", rtol=RTOL, inputs=inputs)
     assert_no_mutations(outcome, what)
 
 
@@ -148,7 +135,7 @@ def check_scalar_gradient(student: Any, names: tuple[str, str, str, str], T: int
     expected = (steps - 1) * w ** (steps - 2) * z1 * g
     value = student.problem6.scalar_rnn_gradient(w, z1, steps, g)
     free = [w, z1, g] + ([steps] if T is None else [])
-    symbolic.assert_equivalent(value, expected, free, "scalar_rnn_gradient(w, z1, T, g)",
+    equivalence.assert_equivalent(value, expected, free, "scalar_rnn_gradient(w, z1, T, g)",
                                timeout=SYMBOLIC_TIMEOUT_S)
 
 
@@ -174,7 +161,7 @@ def check_clip(student: Any, grad: torch.Tensor, max_norm: float) -> None:
             else "unchanged, since ||grad|| <= max_norm")
     inputs = (f"grad ({grad.dtype}, norm {norm:.8g}) =\n{show(grad64)}\nmax_norm = {max_norm!r}\n"
               f"got =\n{show(got)}")
-    assert_close_to(got, expected, f"{what} (expected grad {rule})", inputs)
+    assert_close_to_scale(got, expected, f"{what} (expected grad {rule})", rtol=RTOL, inputs=inputs)
     assert_no_mutations(outcome, what)
 
 
