@@ -67,7 +67,8 @@ def round_points(value: float) -> float:
 
 
 def format_points(value: float) -> str:
-    return f"{round_points(value):.{DECIMALS}f}".rstrip("0").rstrip(".")
+    """Points for people: at most two decimals (results.json keeps four)."""
+    return f"{round_points(value):.2f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
