@@ -25,6 +25,10 @@ class ModelSpec:
     def as_dict(self) -> dict[str, Any]:
         return copy.deepcopy(dict(self.recipe))
 
+    def in_training_mode(self) -> "ModelSpec":
+        """The same recipe, handed over in training mode (as in the middle of training)."""
+        return ModelSpec({**self.as_dict(), "train_mode": True})
+
 
 class ModelSpecError(ValueError):
     """A recipe names something that is not on an allow-list, or is malformed."""

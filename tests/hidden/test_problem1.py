@@ -28,7 +28,7 @@ from autograder import models
 from autograder.decorators import number, weight
 from tests.public.test_problem1 import (
     check_accuracies, check_inference_discipline, check_layer_sizes, check_split, check_total,
-    evaluate_accuracies, grader_model, in_training_mode, labelled_images, parameter_sizes,
+    evaluate_accuracies, grader_model, labelled_images, parameter_sizes,
 )
 
 # ------------------------------------------------------------------------------------- models
@@ -107,7 +107,7 @@ def test_evaluate_unseen_model_accuracy(student):
     """evaluate returns the eval-mode top-1 accuracy of an unseen model with batch norm and dropout,
     whatever the batch size."""
     images, labels, expected = small_classifier_set()
-    values = evaluate_accuracies(student, in_training_mode(SMALL_CLASSIFIER), images, labels,
+    values = evaluate_accuracies(student, SMALL_CLASSIFIER.in_training_mode(), images, labels,
                                  (5, 1, 23, None))
     check_accuracies(values, expected, "evaluate(unseen model, 23 images)")
 
@@ -118,7 +118,7 @@ def test_evaluate_unseen_model_runs_inference(student):
     """evaluate runs an unseen model in eval mode without autograd and leaves its running statistics
     alone."""
     images, labels, _ = small_classifier_set()
-    outcome = student.call("problem1", "evaluate", in_training_mode(SMALL_CLASSIFIER), images,
+    outcome = student.call("problem1", "evaluate", SMALL_CLASSIFIER.in_training_mode(), images,
                            labels, batch_size=6)
     check_inference_discipline(outcome, "evaluate(unseen model, 23 images, batch_size=6)")
 

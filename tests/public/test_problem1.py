@@ -54,19 +54,6 @@ def grader_model(spec: models.ModelSpec) -> torch.nn.Module:
     return _grader_model(json.dumps(spec.as_dict(), sort_keys=True))
 
 
-def in_training_mode(spec: models.ModelSpec) -> models.ModelSpec:
-    """The same recipe, handed to the student in training mode (as in the middle of training)."""
-    return models.ModelSpec({**spec.as_dict(), "train_mode": True})
-
-
-def tensor_as_array(value: Any) -> Any:
-    """A one-element real tensor as a NumPy array (a 0-d tensor is a number too); else unchanged."""
-    if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_complex() \
-            and value.dtype != torch.bool:
-        return value.detach().reshape(()).to(torch.float64).numpy()
-    return value
-
-
 def listing(items: Iterable[str]) -> str:
     items = list(items)
     shown = ", ".join(items[:MAX_SHOWN])
@@ -104,7 +91,7 @@ def check_accuracies(values: Mapping[int | None, Any], expected: float, what: st
     accuracies = {}
     for batch_size, value in values.items():
         call = f"{what} with batch_size={batch_size or 100}"
-        accuracy = as_real(tensor_as_array(value), f"the accuracy returned by {call}")
+        accuracy = as_real(value, f"the accuracy returned by {call}")
         if not 0.0 <= accuracy <= 1.0:
             raise CheckFailed("evaluate must return a fraction in [0, 1] (not a percentage or a count)",
                               detail=f"{call} returned {accuracy!r}")
@@ -160,7 +147,7 @@ def resnet18_test_set() -> tuple[torch.Tensor, torch.Tensor, float]:
 def test_evaluate_resnet18_accuracy(student):
     """evaluate(resnet18, 10 images) is the eval-mode top-1 accuracy, 0.6, for batch sizes 4, 3, 100."""
     images, labels, expected = resnet18_test_set()
-    values = evaluate_accuracies(student, in_training_mode(RESNET18), images, labels, (4, 3, None))
+    values = evaluate_accuracies(student, RESNET18.in_training_mode(), images, labels, (4, 3, None))
     check_accuracies(values, expected, "evaluate(resnet18, 10 images)")
 
 
@@ -169,7 +156,7 @@ def test_evaluate_resnet18_accuracy(student):
 def test_evaluate_resnet18_runs_inference(student):
     """evaluate runs ResNet-18 in eval mode without autograd and leaves its running statistics alone."""
     images, labels, _ = resnet18_test_set()
-    outcome = student.call("problem1", "evaluate", in_training_mode(RESNET18), images, labels,
+    outcome = student.call("problem1", "evaluate", RESNET18.in_training_mode(), images, labels,
                            batch_size=4)
     check_inference_discipline(outcome, "evaluate(resnet18 in training mode, 10 images, batch_size=4)")
 
@@ -207,7 +194,7 @@ def check_layer_sizes(value: Any, expected: Mapping[str, int], what: str) -> Non
     got = {}
     for key, count in value.items():
         try:
-            got[key] = as_int(tensor_as_array(count), f"every count in {what}")
+            got[key] = as_int(count, f"every count in {what}")
         except CheckFailed as error:  # the module name goes to the detail: it may be a hidden input
             raise CheckFailed(error.message, detail=f"the count of {key!r}: {error.detail or ''}") from None
     missing = [key for key in expected if key not in got]
@@ -228,7 +215,7 @@ def check_layer_sizes(value: Any, expected: Mapping[str, int], what: str) -> Non
 
 
 def check_total(value: Any, expected: int, what: str) -> None:
-    total = as_int(tensor_as_array(value), f"the result of {what}")
+    total = as_int(value, f"the result of {what}")
     if total != expected:
         raise CheckFailed(f"{what} is wrong (every parameter counts once, frozen and shared ones included)",
                           detail=f"expected {expected:,}, got {total:,}")
