@@ -7,8 +7,10 @@
 # Runs as root on Gradescope's Ubuntu 22.04 image or on Debian; also works as an ordinary user.
 # The system python3 is left alone (Gradescope's harness uses it): everything goes into .venv.
 # Environment knobs:
-#   TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu   install torch's CPU-only wheels (much
-#                                                           smaller); default: the PyPI build
+#   TORCH_INDEX_URL=URL   an extra index for torch wheels. Default: PyTorch's CPU-only index when
+#                         the machine has no NVIDIA GPU (Gradescope: ~200 MB instead of several GB
+#                         of CUDA libraries); set it empty for PyPI's build only. Where that index
+#                         cannot be reached, pip falls back to PyPI by itself.
 #   AUTOGRADER_SKIP_CIFAR=1                                 do not fetch the CIFAR-10 test set
 set -euo pipefail
 
@@ -37,6 +39,9 @@ fi
 
 requirements="$ROOT/requirements.txt"
 [ "$DEV" = 1 ] && requirements="$ROOT/requirements-dev.txt"
+if [ -z "${TORCH_INDEX_URL+set}" ] && ! command -v nvidia-smi >/dev/null 2>&1; then
+  TORCH_INDEX_URL="https://download.pytorch.org/whl/cpu"
+fi
 index_args=()
 if [ -n "${TORCH_INDEX_URL:-}" ]; then
   index_args=(--extra-index-url "$TORCH_INDEX_URL")

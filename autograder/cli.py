@@ -13,6 +13,9 @@ from typing import Sequence
 
 COMMANDS: dict[str, str] = {
     "grade": "autograder.grade",
+    "check": "autograder.check",
+    "build": "autograder.build",
+    "rehearse": "autograder.rehearse",
 }
 
 

@@ -290,8 +290,10 @@ _COMPUTED_BY = {ast.ListComp: "a comprehension", ast.SetComp: "a comprehension",
                 ast.DictComp: "a comprehension", ast.GeneratorExp: "a generator",
                 ast.NamedExpr: "`:=`", ast.Await: "`await`"}
 _BLOCK_KEYWORDS = {ast.For: "for", ast.AsyncFor: "for", ast.While: "while", ast.If: "if",
-                   ast.With: "with", ast.AsyncWith: "with", ast.Try: "try", ast.TryStar: "try",
+                   ast.With: "with", ast.AsyncWith: "with", ast.Try: "try",
                    ast.Match: "match", ast.Delete: "del", ast.Assert: "assert", ast.Raise: "raise"}
+if hasattr(ast, "TryStar"):  # `try ... except*`, Python 3.11+
+    _BLOCK_KEYWORDS[ast.TryStar] = "try"
 _DROPPED_SILENTLY = (ast.Pass, ast.Global, ast.Nonlocal, ast.Break, ast.Continue)
 _LOCAL_SCOPES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda,
                  ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

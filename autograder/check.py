@@ -1,0 +1,205 @@
+"""`python -m autograder check [FOLDER]`: students run the public checks on their own files.
+
+It grades like `grade` (same submission discovery, same worker, same per-part table) but with
+`tests/public` only, so it runs from the student handout, which holds neither the reference nor the
+hidden checks. Points that only hidden checks can earn are not shown as lost: the report lists them
+per part as still to come on Gradescope. Part 5.a needs the CIFAR-10 test set; without it the
+report says how to point `check` at one instead of scoring the checkpoint.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import sys
+import tempfile
+import textwrap
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from autograder.assignment import Assignment, Part, load_assignment
+from autograder.grade import DEVICES, grade
+from autograder.results import Results, TestResult, format_points
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PUBLIC_CHECKS = REPO_ROOT / "tests" / "public"
+DEFAULT_DATA_DIR = REPO_ROOT / "data"  # where tests/public/test_problem5.py looks by default
+CHECKPOINT_PART = "5.a"
+_MISSING_PREFIX = "<missing "  # node id of the stand-in `fill_missing_parts` adds for a shortfall
+_SHOWN_LINES = 14
+_WHEN_SHOWN = {"visible": "their results appear with your submission",
+               "after_due_date": "their results appear after the due date",
+               "after_published": "their results appear once grades are published",
+               "hidden": "their results are seen by the staff only"}
+
+
+@dataclass
+class CheckReport:
+    """The public checks' results, and what the local run could not cover."""
+
+    folder: Path
+    results: Results
+    to_come: list[tuple[Part, float]]  # (part, points only hidden checks can earn)
+    settings: Assignment
+    data_dir: Path  # where 5.a looked for the CIFAR-10 test set
+    data_found: bool
+    log: str  # pytest's own output (shown with --verbose, or when grading failed)
+
+    def render(self) -> str:
+        lines = [f"Public checks of {self.settings.name} on {self.folder}", "", self.results.table()]
+        failed = [test for test in self.results.ordered_tests() if test.status != "passed"]
+        for title, tests in (("Why points were lost:", [t for t in failed if t.score < t.max_score]),
+                             ("Notes from checks that kept their points:",
+                              [t for t in failed if t.score >= t.max_score])):
+            if tests:
+                lines += ["", title] + _feedback_lines(tests)
+        if self.to_come:
+            when = _WHEN_SHOWN[self.settings.visibility.hidden]
+            lines += ["", "Still to come on Gradescope: hidden checks, on inputs you have not seen "
+                          f"({when}):"]
+            lines += [f"- {part.label} {part.what}: {format_points(points)} of "
+                      f"{format_points(part.points)} points" for part, points in self.to_come]
+        if not self.data_found and any(t.number == CHECKPOINT_PART for t in self.results.tests):
+            lines += ["", f"{CHECKPOINT_PART} was not scored here: no CIFAR-10 test set in "
+                          f"{self.data_dir}. Give the folder that holds cifar-10-batches-py "
+                          "(torchvision's download folder) with --data DIR, and add "
+                          "--eval-limit 1000 for a quick estimate."]
+        if self.results.notes:
+            lines += ["", "About your files:"] + [f"- {note}" for note in self.results.notes]
+        lines += ["", "Graded by hand from your PDF, not here: derivations, proofs, plots and "
+                      "short answers (see the homework)."]
+        return "\n".join(lines)
+
+
+def _feedback_lines(tests: list[TestResult]) -> list[str]:
+    """Each check's feedback; a run of checks of one part with the same feedback is shown once."""
+    lines: list[str] = []
+    index = 0
+    while index < len(tests):
+        first = tests[index]
+        same = 1
+        while index + same < len(tests) and (tests[index + same].number, tests[index + same].output) \
+                == (first.number, first.output):
+            same += 1
+        score = sum(test.score for test in tests[index:index + same])
+        maximum = sum(test.max_score for test in tests[index:index + same])
+        others = (f", and {same - 1} more check(s) of {first.number} with the same result"
+                  if same > 1 else "")
+        lines.append(f"- [{first.number}] {first.name} "
+                     f"({format_points(score)}/{format_points(maximum)} points{others})")
+        lines += _indented(first.output)
+        index += same
+    return lines
+
+
+def _indented(text: str) -> list[str]:
+    """A check's Markdown feedback as indented plain lines, cut to a screenful."""
+    body = [line.rstrip() for line in text.strip().splitlines() if not line.startswith("```")]
+    body = [line for index, line in enumerate(body) if line or (index and body[index - 1])]
+    if len(body) > _SHOWN_LINES:
+        body = body[:_SHOWN_LINES] + ["[...] (--results FILE keeps the whole text)"]
+    return [textwrap.indent(line, "    ") if line else "" for line in body]
+
+
+def data_available(data_dir: Path | None) -> bool:
+    """Whether 5.a will find a CIFAR-10 test batch (the same places the check looks)."""
+    from autograder.cifar import CifarDataError, find_batches_folder
+
+    try:
+        find_batches_folder(data_dir or DEFAULT_DATA_DIR)
+    except CifarDataError:
+        return False
+    return True
+
+
+def check(folder: Path | str = ".", *, data_dir: Path | str | None = None, device: str = "auto",
+          eval_limit: int | None = None, only: Sequence[str] | None = None,
+          results_path: Path | str | None = None, tests_root: Path | None = None,
+          quiet: bool = True) -> CheckReport:
+    """Run the public checks on `folder`; `results_path` keeps a results.json of this run."""
+    settings = load_assignment()
+    data_dir = Path(data_dir).resolve() if data_dir is not None else None
+    log = io.StringIO()
+    with tempfile.TemporaryDirectory(prefix="autograder-check-") as scratch:
+        path = Path(results_path) if results_path is not None else Path(scratch) / "results.json"
+        output = contextlib.redirect_stderr(log) if quiet else contextlib.nullcontext()
+        try:
+            with output:
+                results = grade(folder, path, data_dir=data_dir, device=device,
+                                eval_limit=eval_limit, only=only,
+                                tests_root=tests_root or PUBLIC_CHECKS)
+        except BaseException:
+            if quiet:
+                sys.stderr.write(log.getvalue())
+            raise
+        to_come = _set_aside_hidden_points(results, settings.parts_of(only))
+        found = data_available(data_dir)
+        if not found:
+            _explain_missing_data(results)
+        if results_path is not None:
+            results.write_atomic(path)
+    return CheckReport(Path(folder).resolve(), results, to_come, settings,
+                       data_dir or DEFAULT_DATA_DIR, found, log.getvalue())
+
+
+def _set_aside_hidden_points(results: Results, parts: Sequence[Part]) -> list[tuple[Part, float]]:
+    """Drop the 0-score stand-ins for points no public check covers (hidden checks earn them),
+    unless a public test file of that problem failed to load: that is a real failure."""
+    broken = {error.problem for error in results.collection_errors}
+    kept, to_come = [], []
+    for test in results.tests:
+        problem = "problem" + test.number.split(".")[0]
+        if test.nodeid.startswith(_MISSING_PREFIX) and not broken & {None, problem}:
+            part = next(part for part in parts if part.label == test.number)
+            to_come.append((part, test.max_score))
+        else:
+            kept.append(test)
+    results.tests = kept
+    return sorted(to_come, key=lambda item: [p.label for p in parts].index(item[0].label))
+
+
+def _explain_missing_data(results: Results) -> None:
+    """Without a local test set, 5.a's failure is not the student's; say what to do instead."""
+    for test in results.tests:
+        if test.number == CHECKPOINT_PART and "CIFAR-10 test set is not available" in test.output:
+            test.output = ("not scored here: no CIFAR-10 test set was found (use --data DIR); "
+                           "Gradescope scores it on the full test set")
+
+
+# ------------------------------------------------------------------------------ command line
+HELP = "students: run the public checks on your files and print the per-part table"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", type=Path, nargs="?", default=Path("."),
+                        help="the folder with your problemN.py / notebooks / allcnn.pt (default: .)")
+    parser.add_argument("--data", type=Path, default=None, metavar="DIR",
+                        help="folder holding cifar-10-batches-py, to score allcnn.pt (5.a); "
+                             f"default: {DEFAULT_DATA_DIR}")
+    parser.add_argument("--eval-limit", type=int, default=None, metavar="N",
+                        help="score 5.a on the first N test images only (faster, approximate)")
+    parser.add_argument("--device", choices=DEVICES, default="auto")
+    parser.add_argument("--only", nargs="+", default=None, metavar="problemN",
+                        help="check only these problems, e.g. --only problem2 problem6")
+    parser.add_argument("--results", type=Path, default=None, metavar="FILE",
+                        help="also write this run's results.json (the full feedback text)")
+    parser.add_argument("--verbose", action="store_true", help="show pytest's own output too")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Print the report; 0 whenever the checks ran (whatever the score), 1 if the grader failed."""
+    print(f"Running the public checks on {args.folder.resolve()} (a minute or two)...",
+          file=sys.stderr, flush=True)
+    try:
+        report = check(args.folder, data_dir=args.data, device=args.device,
+                       eval_limit=args.eval_limit, only=args.only, results_path=args.results,
+                       quiet=not args.verbose)
+    except Exception as error:
+        traceback.print_exc(file=sys.stderr)
+        print(f"autograder check: the checks could not run ({type(error).__name__}: {error})",
+              file=sys.stderr)
+        return 1
+    print(report.render())
+    return 0

@@ -1,0 +1,166 @@
+"""`python -m autograder build`: what each zip holds, and proof that the handout leaks nothing.
+
+The handout is searched for the body of every function and class of the reference, for the name
+and body of every hidden check and helper, and for every top-level assignment of the hidden checks
+(their inputs and expected values). Not searched for, because they are public on purpose: code
+identical to a public check's (a hidden twin that runs the same steps on other data), docstrings
+(Gradescope shows them as the checks' names), and helpers the template shares verbatim with the
+reference (the All-CNN, `save_checkpoint`, ...).
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from autograder.build import HANDOUT_FOLDER, BuildError, build, handout_entries
+from selftests.shipping.kit import definitions, module_assignments, texts_under, zip_modes
+
+REPO = Path(__file__).resolve().parents[2]
+GRADER_TOP_LEVEL = {"setup.sh", "run_autograder", "requirements.txt", "autograder", "tests",
+                    "reference", "setup.d", "scripts", "data"}
+NEVER_SHIPPED = ("__pycache__", ".venv", "selftests", "dist", ".git", ".data", "benchmarks",
+                 ".pytest_cache", "student_template")
+
+
+def test_autograder_zip_has_its_entry_points_at_the_root_and_nothing_else(built) -> None:
+    modes = zip_modes(built.autograder_zip)
+    names = list(modes)
+    assert modes["setup.sh"] == 0o755 and modes["run_autograder"] == 0o755
+    assert {PurePosixPath(name).parts[0] for name in names} <= GRADER_TOP_LEVEL
+    for needed in ("autograder/assignment.toml", "autograder/schema/gradescope-results.schema.json",
+                   "autograder/__main__.py", "tests/conftest.py", "requirements.txt"):
+        assert needed in names
+    for problem in ("problem1", "problem2", "problem3", "problem5", "problem6"):
+        assert f"reference/{problem}.py" in names
+        assert f"tests/public/test_{problem}.py" in names and f"tests/hidden/test_{problem}.py" in names
+    for name in names:
+        parts = PurePosixPath(name).parts
+        assert not set(parts) & set(NEVER_SHIPPED), name
+        assert not name.endswith((".pyc", ".pt", ".pth")), name
+        assert not any(part.startswith(".") for part in parts), name
+
+
+def test_handout_holds_the_template_public_checks_and_runner_only(built) -> None:
+    names = [PurePosixPath(name) for name in zip_modes(built.handout_zip)]
+    assert {name.parts[0] for name in names} == {HANDOUT_FOLDER}
+    inner = {PurePosixPath(*name.parts[1:]).as_posix() for name in names}
+    for needed in ("README.md", "pytest.ini", "requirements.txt", "tests/conftest.py",
+                   "autograder/check.py", "autograder/plugin.py", "autograder/assignment.toml"):
+        assert needed in inner
+    template = sorted(path.name for path in (REPO / "student_template").glob("problem*.py"))
+    assert template and all(name in inner for name in template)
+    assert not [name for name in inner if name.startswith(("reference/", "tests/hidden/"))
+                or "hidden" in name or name.endswith((".pt", ".pth", ".pyc"))]
+
+
+def test_the_handout_readme_is_the_students_guide(handout) -> None:
+    assert (handout / "README.md").read_text() == (REPO / "docs" / "students.md").read_text()
+    for name in ("problem1.py", "problem5.py"):
+        assert (handout / name).read_bytes() == (REPO / "student_template" / name).read_bytes()
+
+
+def test_no_reference_code_in_the_handout(handout) -> None:
+    texts = texts_under(handout)
+    assert not [str(path) for path, text in texts.items() if text is None]  # all searchable
+    shipped = "\n".join(text or "" for text in texts.values())
+    template: dict[str, str] = {}
+    for path in (REPO / "student_template").glob("*.py"):
+        template.update(definitions(path))
+    searched, leaked = 0, []
+    for path in sorted((REPO / "reference").glob("*.py")):
+        for name, body in definitions(path).items():
+            if not body or template.get(name) == body:
+                continue  # a helper the template gives students as it is
+            searched += 1
+            if body in shipped:
+                leaked.append(f"{path.name}: {name}")
+    assert searched >= 20 and not leaked, leaked
+
+
+def test_no_hidden_check_in_the_handout(handout) -> None:
+    shipped = "\n".join(text or "" for text in texts_under(handout).values())
+    raw = "\n".join(path.read_text(encoding="utf-8", errors="replace")
+                    for path in handout.rglob("*") if path.is_file())
+    public = sorted((REPO / "tests" / "public").glob("test_*.py"))
+    public_code = {body for path in public for body in definitions(path).values()}
+    public_code |= {line for path in public for line in module_assignments(path)}
+    hidden_files = sorted((REPO / "tests" / "hidden").glob("test_*.py"))
+    assert hidden_files
+    names = searched = 0
+    for path in hidden_files:
+        for name, body in definitions(path).items():
+            if name.startswith("test_"):
+                names += 1
+                assert name not in raw, f"{path.name}: hidden check {name} is named in the handout"
+            if body and body not in public_code:  # a public check's twin shares code, not data
+                searched += 1
+                assert body not in shipped, f"{path.name}: the body of {name} is in the handout"
+        for assignment in module_assignments(path):
+            if assignment not in public_code:
+                searched += 1
+                assert assignment not in shipped, f"{path.name}: `{assignment}` is in the handout"
+    assert names >= 10 and searched >= names
+
+
+def test_builds_are_reproducible(built, tmp_path) -> None:
+    again = build(REPO, tmp_path)
+    assert again.autograder_zip.read_bytes() == built.autograder_zip.read_bytes()
+    assert again.handout_zip.read_bytes() == built.handout_zip.read_bytes()
+
+
+def _tiny_tree(root: Path, public_check: str) -> Path:
+    for name, text in {
+        "student_template/problem1.py": "def f():\n    raise NotImplementedError\n",
+        "autograder/assignment.toml": "",
+        "tests/conftest.py": "",
+        "tests/public/test_problem1.py": public_check,
+        "docs/students.md": "# guide\n",
+        "requirements.txt": "torch\n",
+    }.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+@pytest.mark.parametrize("public_check, why", [
+    ("def test_a(student, oracle):\n    pass\n", "oracle"),
+    ("from reference import problem1\n", "reference"),
+    ("from tests.hidden.test_problem1 import X\n", "tests.hidden"),
+])
+def test_a_public_check_that_needs_the_reference_stops_the_build(tmp_path, public_check, why) -> None:
+    with pytest.raises(BuildError, match=why):
+        handout_entries(_tiny_tree(tmp_path, public_check))
+    handout_entries(_tiny_tree(tmp_path / "fine", "def test_a(student):\n    pass\n"))
+
+
+def test_build_command_writes_both_zips(tmp_path) -> None:
+    completed = subprocess.run([sys.executable, "-m", "autograder", "build", "--out", str(tmp_path)],
+                               cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert (tmp_path / "autograder.zip").is_file() and (tmp_path / "student-handout.zip").is_file()
+    assert "CIFAR-10 test set" in completed.stdout
+
+
+def test_the_cifar_test_batch_is_bundled_when_present(tmp_path) -> None:
+    root = tmp_path / "repo"
+    for name in ("autograder", "tests", "reference", "student_template"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("setup.sh", "run_autograder", "requirements.txt", "docs/students.md"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / name, root / name)
+    batches = root / "data" / "cifar-10-batches-py"
+    batches.mkdir(parents=True)
+    for name in ("test_batch", "batches.meta", "data_batch_1"):
+        (batches / name).write_bytes(b"stand-in")
+    with_data = build(root, tmp_path / "with")
+    names = zip_modes(with_data.autograder_zip)
+    assert with_data.data_bundled and "data/cifar-10-batches-py/test_batch" in names
+    assert "data/cifar-10-batches-py/batches.meta" in names
+    assert "data/cifar-10-batches-py/data_batch_1" not in names  # training data: not needed
+    without = build(root, tmp_path / "without", include_data=False)
+    assert not without.data_bundled
+    assert not [name for name in zip_modes(without.autograder_zip) if name.startswith("data/")]
