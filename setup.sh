@@ -42,6 +42,12 @@ requirements="$ROOT/requirements.txt"
 if [ -z "${TORCH_INDEX_URL+set}" ] && ! command -v nvidia-smi >/dev/null 2>&1; then
   TORCH_INDEX_URL="https://download.pytorch.org/whl/cpu"
 fi
+if [ -n "${TORCH_INDEX_URL:-}" ] && ! "$VENV/bin/python" -c "
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1], timeout=15)" "$TORCH_INDEX_URL" >/dev/null 2>&1; then
+  say "$TORCH_INDEX_URL cannot be reached: torch comes from PyPI"  # pip would retry it per package
+  TORCH_INDEX_URL=""
+fi
 index_args=()
 if [ -n "${TORCH_INDEX_URL:-}" ]; then
   index_args=(--extra-index-url "$TORCH_INDEX_URL")
