@@ -2,12 +2,22 @@
 
 Checks call `student.problem2.optimal_factorization(X, 2)`; behind that, `Student` sends the call
 as plain data to a worker process (`autograder.worker`), waits for the reply under a deadline it
-enforces from outside, and hands back a value rebuilt from plain data. A worker that times out or
-dies is killed with its whole process group and replaced for the next call.
+enforces from outside, and hands back a value rebuilt from plain data. The worker runs confined
+(`autograder.sandbox.confine`: limits, no network, a sandbox user when the grader is root) on copies of
+the engine and the submission (`autograder.sandbox`); a watchdog here kills it when its memory or
+files grow past their caps. A worker that times out or dies is killed with every process it
+started and replaced for the next call.
+
+Messages of the failures below are shown for hidden checks too, so they never hold text chosen by
+student code (an exception's type is named only when it is a built-in one); that text goes to
+`detail`, which hidden checks drop.
 """
 from __future__ import annotations
 
+import builtins
+import math
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -19,12 +29,32 @@ from typing import Any
 
 from autograder import wire
 from autograder.checks import CheckFailed
+from autograder.sandbox import Limits, Sandbox, Watchdog, reap_all
 from autograder.submission import Submission
 
 ENGINE_ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT_S = 180.0
 LOG_TAIL_CHARS = 2_000
-_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from autograder.worker import main; main(sys.argv[2:])"
+_GPU_DEVICES = ("/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd")
+# Confine first (still single-threaded, before torch or any student file is imported), then serve.
+_BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); from autograder.sandbox import confine; "
+         "applied = confine.enter(sys.argv[2]); from autograder.worker import main; "
+         "main(sys.argv[3:], applied)")
+_SIGNAL_MEANINGS = {
+    "SIGXCPU": "it used more CPU time than a call may",
+    "SIGXFSZ": "it wrote a file (or output) larger than allowed",
+    "SIGSYS": "it made a system call the sandbox forbids",
+    "SIGKILL": "it was killed, most likely for using too much memory",
+}
+_KNOWN_EXCEPTIONS = {name for name, value in vars(builtins).items()
+                     if isinstance(value, type) and issubclass(value, BaseException)} | {
+    "LinAlgError", "OutOfMemoryError", "AcceleratorError", "UFuncTypeError", "AxisError",
+    "SympifyError", "PolynomialError", "ShapeError", "NonSquareMatrixError", "PicklingError",
+    "UnpicklingError", "Skipped", "Failed", "Exit", "UnsupportedOperation"}
+
+__all__ = ["CallOptions", "MissingFunction", "MissingSubmission", "Mutations", "Outcome",
+           "Student", "StudentError", "StudentTimeout", "WorkerCrashed", "WorkerStartError",
+           "reap_all"]
 
 
 # ------------------------------------------------------------------ failures of student code
@@ -40,12 +70,21 @@ class WorkerCrashed(CheckFailed):
     """The worker process died (os._exit, a signal, out of memory) or sent a malformed reply."""
 
 
+class WorkerStartError(RuntimeError):
+    """The worker could not start before any student code ran: a problem of the grading machine
+    (not a check failure: the plugin reports it to the instructor as a grader error)."""
+
+
 class MissingSubmission(CheckFailed):
     """The file a check needs is not in the submission."""
 
 
 class MissingFunction(CheckFailed):
     """The submission's file does not define the function."""
+
+
+_IMPORT_FAILURES = {StudentTimeout: "did not finish before the deadline",
+                    WorkerCrashed: "crashed the process running it"}
 
 
 # ------------------------------------------------------------------ what a call returns
@@ -86,18 +125,28 @@ class CallOptions:
 
 # ------------------------------------------------------------------ the seam
 class Student:
-    """Calls into the submission, one worker process at a time."""
+    """Calls into the submission, one worker process at a time.
+
+    `limits` caps each worker (default: `Limits.from_env()`); `isolate` runs it as a sandbox user
+    (default: exactly when the grader runs as root).
+    """
 
     def __init__(self, submission: Submission, *, call_timeout: float = 60.0,
-                 device: str = "cpu", workdir: Path | None = None) -> None:
+                 device: str = "cpu", workdir: Path | None = None,
+                 limits: Limits | None = None, isolate: bool | None = None) -> None:
         self.submission = submission
         self.call_timeout = call_timeout
         self.device = device
         self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="autograder-worker-")
         self.workdir = Path(workdir or self._tmp.name)
-        self._process: subprocess.Popen | None = None
-        self._to_worker = self._from_worker = -1
         self._log_path = self.workdir / "worker-output.log"
+        self.sandbox = Sandbox(dict(submission.files), submission.root, limits=limits, isolate=isolate)
+        self.confinement: dict[str, Any] = {}  # what the last worker applied to itself
+        self._process: subprocess.Popen | None = None
+        self._watchdog: Watchdog | None = None
+        self._to_worker = self._from_worker = -1
+        self._imported: set[str] = set()            # modules known to import within a deadline
+        self._unimportable: dict[str, CheckFailed] = {}  # modules whose import hung or crashed
 
     def __getattr__(self, name: str) -> "_ModuleProxy":
         if name.startswith("problem"):
@@ -114,115 +163,171 @@ class Student:
 
     def call_with(self, options: CallOptions, module: str, function: str,
                   args: tuple[Any, ...], kwargs: dict[str, Any]) -> Outcome:
-        path = self.submission.files.get(module)
-        if path is None:
-            raise MissingSubmission(f"{module}.py was not found in the submission, so "
-                                    f"{module}.{function} could not be graded")
+        path = self._file(module, f"{module}.py", f"so {module}.{function} could not be graded")
+        if module in self._unimportable:  # importing it again would only hang or crash again
+            failure = self._unimportable[module]
+            raise type(failure)(f"{module}.{function} was not run: {failure.message}",
+                                detail=failure.detail)
         request = {"op": "call", "module": module, "path": str(path), "function": function,
                    "args": list(args), "kwargs": kwargs, "seed": options.seed,
                    "device": options.device or self.device}
-        reply = self._roundtrip(request, f"{module}.{function}", options.timeout)
+        try:
+            reply = self._roundtrip(request, f"{module}.{function}", options.timeout)
+        except (StudentTimeout, WorkerCrashed) as failure:
+            if module not in self._imported:
+                self._unimportable[module] = type(failure)(
+                    f"importing {module}.py {_IMPORT_FAILURES[type(failure)]}", detail=failure.detail)
+                raise self._unimportable[module] from None
+            raise
         return _outcome(reply, f"{module}.{function}")
 
     def read_checkpoint(self, key: str = "allcnn.pt", **kwargs: Any) -> dict[str, Any]:
-        """Parse a student checkpoint in the worker (never here) and return its plain tensors."""
-        path = self.submission.files.get(key)
-        if path is None:
-            raise MissingSubmission(f"{key} was not found in the submission")
+        """Parse a student checkpoint in a fresh worker (never here) and return its plain tensors.
+        Fresh, and without the submission's folder on its import path: no student code runs in
+        it, so its error messages carry nothing student code may have seen (a hidden input)."""
+        path = self._file(key, key, "")
+        self._kill()
+        self._ensure_worker(import_submission=False)
         request = {"op": "task", "name": "read_checkpoint", "path": str(path), "kwargs": kwargs}
-        return self._roundtrip(request, f"reading {key}", None).get("value")
+        try:
+            return self._roundtrip(request, f"reading {key}", None).get("value")
+        finally:
+            self._kill()  # the next call gets a worker that can import the submission's modules
+
+    def reset(self) -> None:
+        """Kill the worker and everything it started and empty its home: the next call starts
+        from nothing (call it between hidden and public checks so that nothing carries over)."""
+        self._kill()
+        self.sandbox.reset_home()
 
     def close(self) -> None:
         self._kill()
+        self.sandbox.close()
         if self._tmp is not None:
             self._tmp.cleanup()
 
     # ------------------------------------------------------------------ worker lifecycle
+    def _file(self, key: str, name: str, consequence: str) -> Path:
+        path = self.sandbox.files.get(key)
+        if path is not None:
+            return path
+        why = "was not found in" if key not in self.submission.files else \
+            "could not be read from (not a regular file, or too large)"
+        raise MissingSubmission(f"{name} {why} the submission" + (f", {consequence}" if consequence else ""))
+
     def _roundtrip(self, request: dict[str, Any], what: str, timeout: float | None) -> dict[str, Any]:
         self._ensure_worker()
-        deadline = time.monotonic() + (timeout or self.call_timeout)
+        timeout = timeout or self.call_timeout
+        if self.sandbox.limits.call_s:
+            timeout = min(timeout, self.sandbox.limits.call_s)
+        request["id"] = secrets.token_hex(8)
+        request["cpu_s"] = math.ceil(timeout * self.sandbox.limits.threads) + 5
+        deadline = time.monotonic() + timeout
         try:
             wire.write_message(self._to_worker, request, deadline=deadline)
-            tree, buffers = wire.read_message(self._from_worker, deadline=deadline)
-            reply = wire.decode(tree, buffers, rebuild_sympy=_student_expr)
+            while True:
+                tree, buffers = wire.read_message(self._from_worker, deadline=deadline)
+                reply = wire.decode(tree, buffers, rebuild_sympy=_student_expr)
+                if not (isinstance(reply, dict) and "progress" in reply):
+                    break
+                if reply.get("progress") == "imported" and reply.get("id") == request["id"]:
+                    self._imported.add(request.get("module"))
         except wire.Deadline:
             self._kill()
-            raise StudentTimeout(f"{what} did not finish within {timeout or self.call_timeout:g} s "
-                                 "and was stopped") from None
-        except (wire.PeerClosed, BrokenPipeError):
-            how = self._kill()
+            raise StudentTimeout(f"{what} did not finish within {timeout:g} s and was stopped") from None
+        except (wire.PeerClosed, BrokenPipeError, ConnectionResetError):
+            how, detail = self._kill()
             raise WorkerCrashed(f"{what} crashed the process running it ({how})",
-                                detail=self._log_tail()) from None
+                                detail=detail + self._log_tail()) from None
         except wire.WireError as error:
             self._kill()
             raise WorkerCrashed(f"{what} sent back data the grader cannot read",
                                 detail=str(error)) from None
-        if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
+        if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool) \
+                or reply.get("id") != request["id"]:
             self._kill()
-            raise WorkerCrashed(f"{what} sent back a malformed reply")
+            raise WorkerCrashed(f"{what} sent back a malformed or out-of-turn reply")
         if not reply["ok"]:
             raise _failure(reply.get("error"), what)
         return reply
 
-    def _ensure_worker(self) -> None:
+    def _ensure_worker(self, *, import_submission: bool = True) -> None:
         if self._process is not None and self._process.poll() is None:
             return
         self._kill()
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
-        log = open(self._log_path, "ab")
-        root = str(self.submission.root) if self.submission.root else ""
+        log = open(self._log_path, "wb")  # a fresh log per worker: its tail explains its crash
+        sandbox = self.sandbox
+        gpu = self.device != "cpu" and any(os.path.exists(p) for p in _GPU_DEVICES)
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-I", "-c", _BOOT, str(ENGINE_ROOT),
-                 str(to_worker_r), str(from_worker_w), root],
+                [sys.executable, "-I", "-B", "-c", _BOOT, str(sandbox.engine),
+                 sandbox.worker_config(gpu=gpu), str(to_worker_r), str(from_worker_w),
+                 str(sandbox.submission) if import_submission else ""],
                 pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, cwd=self.workdir, env=_worker_environment(self.workdir),
+                stderr=subprocess.STDOUT, cwd=sandbox.home, env=sandbox.environment(),
                 start_new_session=True)
         finally:
             log.close()
             os.close(to_worker_r)
             os.close(from_worker_w)
+        sandbox.leader = self._process.pid
         self._to_worker, self._from_worker = to_worker_w, from_worker_r
         os.set_blocking(self._to_worker, False)
+        self._watchdog = Watchdog(sandbox)
+        self._watchdog.start()
         try:
             tree, buffers = wire.read_message(self._from_worker,
                                               deadline=time.monotonic() + STARTUP_TIMEOUT_S)
-            if wire.decode(tree, buffers) != {"ready": True}:
+            greeting = wire.decode(tree, buffers)
+            if not isinstance(greeting, dict) or greeting.get("ready") is not True:
                 raise wire.WireError("unexpected greeting")
+            self.confinement = greeting.get("confinement") or {}
+            if not (self.confinement.get("seccomp") or self.confinement.get("network_namespace")):
+                print("autograder: this kernel allowed neither a network namespace nor a seccomp "
+                      "filter: student code runs with the machine's network", file=sys.stderr)
         except (wire.Deadline, wire.PeerClosed, wire.WireError):
-            self._kill()
-            raise WorkerCrashed("the process that runs student code could not start",
-                                detail=self._log_tail()) from None
+            _, detail = self._kill()
+            raise WorkerStartError("the process that runs student code could not start: "
+                                   + detail + self._log_tail()) from None
 
-    def _kill(self) -> str:
-        """Kill the worker's whole process group and reap it; say how it ended."""
-        how = "it exited"
+    def _kill(self) -> tuple[str, str]:
+        """Kill the worker, its process group and every process of its user (or session); reap
+        it. Returns how it ended: a message safe for any check, and a detail for visible ones."""
         process, self._process = self._process, None
+        watchdog, self._watchdog = self._watchdog, None
+        if watchdog is not None:
+            watchdog.stop()
+        code = process.poll() if process is not None else None
+        self.sandbox.kill_all(spare=process.pid if process is not None else None)
         if process is not None:
-            code = process.poll()
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
             process.wait()
             code = process.returncode if code is None else code
-            if code is not None and code < 0:
-                how = f"killed by signal {signal.Signals(-code).name}"
-            elif code is not None:
-                how = f"exit status {code}"
+        self.sandbox.leader = None
+        if watchdog is not None and watchdog.over_disk:
+            self.sandbox.reset_home()
         for fd in (self._to_worker, self._from_worker):
             if fd >= 0:
                 os.close(fd)
         self._to_worker = self._from_worker = -1
-        return how
+        if watchdog is not None and watchdog.reason:
+            return f"it {watchdog.reason}", ""
+        if code is None:
+            return "it exited", ""
+        if code < 0:
+            name = _signal_name(-code)
+            return _SIGNAL_MEANINGS.get(name, "it was killed"), f"Killed by signal {name}.\n"
+        return "it exited", f"Exit status {code}.\n"
 
     def _log_tail(self) -> str:
         try:
-            data = self._log_path.read_bytes()[-LOG_TAIL_CHARS:]
+            with open(self._log_path, "rb") as handle:
+                handle.seek(max(0, os.fstat(handle.fileno()).st_size - LOG_TAIL_CHARS))
+                data = handle.read(LOG_TAIL_CHARS)
         except OSError:
             return ""
-        return "Output of the process before it ended:\n" + data.decode("utf-8", "replace")
+        return "Output of the process before it ended:\n" + data.decode("utf-8", "replace") if data else ""
 
 
 class _OptionsView:
@@ -261,13 +366,11 @@ class _FunctionProxy:
 
 
 # ------------------------------------------------------------------ helpers
-def _worker_environment(workdir: Path) -> dict[str, str]:
-    """A small, explicit environment: nothing of the grader's (tokens, paths) leaks to students."""
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
-           "OMP_NUM_THREADS": os.environ.get("AUTOGRADER_WORKER_THREADS", "1"),
-           "AUTOGRADER_WORKER_THREADS": os.environ.get("AUTOGRADER_WORKER_THREADS", "1"),
-           "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
-    return env
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _student_expr(tree: Any) -> Any:
@@ -277,22 +380,24 @@ def _student_expr(tree: Any) -> Any:
 
 
 def _failure(error: Any, what: str) -> CheckFailed:
+    """The check failure for an error payload; only grader-chosen words go into its message."""
     if not isinstance(error, dict):
         return WorkerCrashed(f"{what} sent back a malformed error")
     kind = str(error.get("kind", ""))[:50]
     name = str(error.get("type", "Exception"))[:100]
     message = str(error.get("message", ""))[:2000]
     trace = str(error.get("traceback", ""))[:4000]
+    shown = name if name in _KNOWN_EXCEPTIONS else "an exception"
     detail = f"{name}: {message}" + (f"\n\nTraceback (your code):\n{trace}" if trace else "")
     if kind == "missing_function":
         return MissingFunction(f"{what} is not defined in the submission")
     if kind == "import":
-        return StudentError(f"{what.split('.')[0]}.py failed to import ({name})", detail=detail)
-    if kind == "checkpoint":
-        return StudentError(f"{what}: {message}")
+        return StudentError(f"{what.split('.')[0]}.py failed to import ({shown})", detail=detail)
+    if kind == "checkpoint":  # a fresh worker that never ran student code wrote this message
+        return StudentError(f"{what}: {wire.printable(message, 500)}")
     if name == "NotImplementedError":
         return StudentError(f"{what} is not implemented yet (it raised NotImplementedError)")
-    return StudentError(f"{what} raised {name}", detail=detail)
+    return StudentError(f"{what} raised {shown}", detail=detail)
 
 
 def _outcome(reply: dict[str, Any], what: str) -> Outcome:

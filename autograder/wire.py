@@ -7,12 +7,16 @@ cannot reach a comparison, and nothing the student wrote is ever run in the grad
 """
 from __future__ import annotations
 
+import builtins
 import json
 import math
 import os
+import re
 import select
 import struct
+import sys
 import time
+import types
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -69,7 +73,12 @@ class EncodeContext:
 
 # ----------------------------------------------------------------------------------- encoding
 def encode(value: Any, context: EncodeContext | None = None) -> tuple[Any, list[bytes]]:
-    """(JSON-able tree, buffers) for a value; unknown objects become `Opaque`, never an error."""
+    """(JSON-able tree, buffers) for a value; unknown objects become `Opaque`, never an error.
+
+    Types are read with `type()`, which no object can fake (`isinstance` trusts `__class__`), and
+    subclasses of the plain types (a namedtuple, an OrderedDict, `torch.Size`, an int with a lying
+    `__eq__`) are read through the base type's own C methods, so no student method runs here.
+    """
     buffers: list[bytes] = []
     context = context or EncodeContext()
     seen = [0]
@@ -78,25 +87,31 @@ def encode(value: Any, context: EncodeContext | None = None) -> tuple[Any, list[
         seen[0] += 1
         if depth > MAX_DEPTH or seen[0] > MAX_NODES:
             raise WireError("value is nested too deeply or has too many parts")
-        if obj is None or type(obj) in (bool, int, str):
+        kind = type(obj)
+        if obj is None or kind in (bool, int, str):
             return obj
-        if type(obj) is float:
+        if kind is float:
             return obj if math.isfinite(obj) else {"$t": "float", "v": repr(obj)}
-        if isinstance(obj, torch.nn.Parameter) and id(obj) in context.param_names:
+        if issubclass(kind, torch.nn.Parameter) and id(obj) in context.param_names:
             return {"$t": "param", "name": context.param_names[id(obj)]}
-        if isinstance(obj, torch.Tensor):
+        if issubclass(kind, torch.Tensor):
             return _encode_tensor(obj, buffers)
-        if isinstance(obj, np.ndarray) or isinstance(obj, np.generic):
+        if issubclass(kind, (np.ndarray, np.generic)):
             return _encode_ndarray(np.asarray(obj), buffers)
-        if type(obj) is list:
-            return [walk(item, depth + 1) for item in obj]
-        if type(obj) is tuple:
-            return {"$t": "tuple", "items": [walk(item, depth + 1) for item in obj]}
-        if type(obj) is dict:
+        if issubclass(kind, (int, float, str)):
+            base = next(b for b in (int, float, str) if issubclass(kind, b))
+            return walk({int: int.__int__, float: float.__float__, str: str.__str__}[base](obj), depth)
+        if issubclass(kind, list):
+            return [walk(item, depth + 1) for item in list.__iter__(obj)]
+        if issubclass(kind, tuple):
+            return {"$t": "tuple", "items": [walk(item, depth + 1) for item in tuple.__iter__(obj)]}
+        if issubclass(kind, dict):
             items = []
-            for key, item in obj.items():
-                if type(key) not in (str, int):
-                    return {"$t": "opaque", "type": "dict with non-str keys"}
+            for key, item in dict.items(obj):
+                if issubclass(type(key), (int, str)) and type(key) is not bool:
+                    key = int.__int__(key) if issubclass(type(key), int) else str.__str__(key)
+                else:
+                    return {"$t": "opaque", "type": "dict with keys that are not str or int"}
                 items.append([key, walk(item, depth + 1)])
             return {"$t": "dict", "items": items}
         sympy_tree = _encode_sympy(obj)
@@ -104,7 +119,7 @@ def encode(value: Any, context: EncodeContext | None = None) -> tuple[Any, list[
             return sympy_tree
         from autograder.models import ModelSpec
 
-        if isinstance(obj, ModelSpec):
+        if kind is ModelSpec:
             return {"$t": "model", "recipe": obj.as_dict()}
         return {"$t": "opaque", "type": _describe_type(obj)}
 
@@ -112,20 +127,25 @@ def encode(value: Any, context: EncodeContext | None = None) -> tuple[Any, list[
 
 
 def _describe_type(obj: Any) -> str:
-    cls = type(obj)
-    module = getattr(cls, "__module__", "") or ""
-    name = getattr(cls, "__qualname__", "object")
+    try:
+        cls = type(obj)
+        module, name = str(type.__getattribute__(cls, "__module__")), type.__getattribute__(cls, "__qualname__")
+    except Exception:
+        return "object of an unknown type"
     return f"{module}.{name}" if module not in ("builtins", "") else str(name)
 
 
 def _encode_tensor(tensor: torch.Tensor, buffers: list[bytes]) -> Any:
-    try:
-        plain = torch.Tensor.as_subclass(tensor.detach(), torch.Tensor)
-        if plain.layout != torch.strided:
-            plain = plain.to_dense()
+    try:  # unbound base methods with __torch_function__ off: a subclass's overrides never run
+        with torch._C.DisableTorchFunctionSubclass():
+            plain = torch.Tensor.detach(tensor)
+            if torch.Tensor.layout.__get__(plain) != torch.strided:
+                plain = torch.Tensor.to_dense(plain)
+            if type(plain) is not torch.Tensor:
+                plain = torch.Tensor.as_subclass(plain, torch.Tensor)
         plain = plain.resolve_conj().resolve_neg().cpu().contiguous()
-    except Exception:  # meta tensors, exotic layouts: describe, do not crash
-        return {"$t": "opaque", "type": f"tensor that cannot be read ({tensor.layout}, {tensor.device})"}
+    except Exception:  # meta tensors, exotic layouts or subclasses: describe, do not crash
+        return {"$t": "opaque", "type": "tensor that cannot be read as a plain dense tensor"}
     name = _TORCH_NAMES.get(plain.dtype)
     if name is None:
         return {"$t": "opaque", "type": f"tensor of unsupported dtype {plain.dtype}"}
@@ -198,7 +218,7 @@ def decode(tree: Any, buffers: list[bytes], *,
         if tag == "param":
             return ParamRef(_str(node, "name"))
         if tag == "opaque":
-            return Opaque(_str(node, "type"))
+            return Opaque(_vetted_description(_str(node, "type")))
         if tag == "sympy":
             return rebuild_sympy(node.get("tree")) if rebuild_sympy else SymbolicTree(node.get("tree"))
         if tag == "model" and build_model is not None:
@@ -209,6 +229,44 @@ def decode(tree: Any, buffers: list[bytes], *,
         raise WireError(f"unknown tag {tag!r}")
 
     return walk(tree, 0)
+
+
+_DESCRIPTIONS = re.compile(
+    r"dict with keys that are not str or int|tensor that cannot be read as a plain dense tensor"
+    r"|tensor of unsupported dtype torch\.\w{1,20}|numpy array of dtype [\w<>|]{1,20}")
+UNKNOWN_TYPE = "an object of a type defined in the submission"
+_CORE_TYPE_NAMES = {value.__name__ for value in vars(types).values() if isinstance(value, type)}
+
+
+def _vetted_description(text: str) -> str:
+    """What the worker says about a value it could not send, reduced to words the grader chose.
+
+    A type name is kept only if it names a type this process already has (`torch.nn.Linear`):
+    any name the student made up (a class called after a hidden input) becomes UNKNOWN_TYPE, so
+    text chosen by student code never reaches a check's message.
+    """
+    if _DESCRIPTIONS.fullmatch(text):
+        return text
+    if text.startswith("sympy expression that cannot be graded"):
+        return "sympy expression that cannot be graded"
+    parts = text.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        module = sys.modules.get(".".join(parts[:split]))
+        if module is None:
+            continue
+        found: Any = module
+        for name in parts[split:]:
+            found = getattr(found, name, None) if name.isidentifier() else None
+        if isinstance(found, type):
+            return text
+    builtin = getattr(builtins, text, None) if text.isidentifier() else None
+    return text if isinstance(builtin, type) or text in _CORE_TYPE_NAMES else UNKNOWN_TYPE
+
+
+def printable(text: str, limit: int) -> str:
+    """`text` without control characters or escapes, at most `limit` characters: safe to show."""
+    cleaned = "".join(ch if ch.isprintable() else "?" for ch in str(text)[: limit + 1])
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 3] + "..."
 
 
 def _list(node: dict, key: str) -> list:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import inspect
+import io
 import os
 import random
+import resource
 import sys
 import traceback
 from pathlib import Path
@@ -25,6 +27,7 @@ from autograder import models, wire
 
 MAX_FORWARD_LOG = 10_000
 MAX_TRACEBACK_CHARS = 4_000
+MAX_PRINTED_BYTES = 4 * 2**20  # print() beyond this is dropped; raw writes to fd 1/2 hit RLIMIT_FSIZE
 
 
 class StudentCodeFailed(Exception):
@@ -55,10 +58,11 @@ def _student_traceback(error: BaseException, student_files: set[str]) -> str:
 
 
 class Worker:
-    def __init__(self) -> None:
+    def __init__(self, notify: Any = None) -> None:
         self.modules: dict[str, ModuleType] = {}
         self.import_errors: dict[str, dict[str, str]] = {}
         self.student_files: set[str] = set()
+        self.notify = notify or (lambda event: None)  # tells the grader how far a call got
 
     # ------------------------------------------------------------------ loading student files
     def module(self, name: str, path: str) -> ModuleType:
@@ -84,7 +88,11 @@ class Worker:
 
     # ------------------------------------------------------------------ one call
     def call(self, request: dict[str, Any]) -> tuple[dict[str, Any], wire.EncodeContext]:
+        fresh = request["module"] not in self.modules and request["module"] not in self.import_errors
+        _seed_everything(int(request.get("seed", 0)))  # module-level randomness is seeded too
         module = self.module(request["module"], request["path"])
+        if fresh:
+            self.notify("imported")  # a later timeout or crash is the function's, not the import's
         function = getattr(module, request["function"], None)
         if not callable(function):
             raise _Reported({"kind": "missing_function", "type": "AttributeError",
@@ -216,14 +224,17 @@ def _decode_request(tree: Any, buffers: list[bytes]) -> Any:
 
 
 def serve(fd_in: int, fd_out: int) -> None:
-    worker = Worker()
+    current: dict[str, Any] = {}
+    worker = Worker(lambda event: wire.write_message(fd_out, {"id": current.get("id"), "progress": event}))
     while True:
         try:
             tree, buffers = wire.read_message(fd_in)
         except wire.PeerClosed:
             return
         request = _decode_request(tree, buffers)
+        current["id"] = request.get("id")
         context = None
+        _limit_cpu_for_call(request.get("cpu_s"))
         try:
             if request.get("op") == "call":
                 reply, context = worker.call(request)
@@ -233,19 +244,96 @@ def serve(fd_in: int, fd_out: int) -> None:
                 reply = {"ok": True, "value": None, "forward_log": [], "mutations": {}}
         except _Reported as reported:
             reply = {"ok": False, "error": reported.payload}
+        reply["id"] = request.get("id")
         try:
             wire.write_message(fd_out, reply, context)
-        except wire.WireError as error:
-            wire.write_message(fd_out, {"ok": False, "error": {
-                "kind": "unsendable", "type": "ValueError", "message": str(error), "traceback": ""}})
+        except BaseException as error:  # encoding failed before anything was written
+            message = str(error) if isinstance(error, wire.WireError) else \
+                f"the value could not be encoded ({type(error).__name__})"
+            wire.write_message(fd_out, {"ok": False, "id": request.get("id"), "error": {
+                "kind": "unsendable", "type": "ValueError", "message": message, "traceback": ""}})
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: `main([fd_in, fd_out, student_root])`, started by `autograder.student`."""
+def _limit_cpu_for_call(seconds: Any) -> None:
+    """This call's CPU time: a soft RLIMIT_CPU (SIGXCPU) a little past what it used so far.
+    Student code could raise it back up to the hard limit; the parent's deadline still holds."""
+    if type(seconds) is not int or seconds <= 0:
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = int(usage.ru_utime + usage.ru_stime) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = used + seconds if hard == resource.RLIM_INFINITY else min(hard, used + seconds)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+class _CappedText(io.TextIOBase):
+    """sys.stdout/sys.stderr for student code: writes through to the log until a byte budget
+    shared by both is spent, then drops the rest (saying so once), never raising. `.buffer`
+    takes bytes under the same budget."""
+
+    budget = [MAX_PRINTED_BYTES]
+    encoding = "utf-8"
+    errors = "replace"
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self.buffer = _CappedBytes(self)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.emit(str(text).encode("utf-8", "replace"))
+        return len(text)
+
+    def emit(self, data: bytes) -> None:
+        allowed = data[: max(0, self.budget[0])]
+        if self.budget[0] > 0 and len(allowed) < len(data):
+            allowed += b"\n[autograder: further output of this process was dropped]\n"
+        self.budget[0] -= len(data)
+        try:
+            if allowed:
+                os.write(self._fd, allowed)
+        except OSError:
+            pass
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._fd
+
+
+class _CappedBytes:
+    """The `.buffer` of a `_CappedText`."""
+
+    def __init__(self, text: _CappedText) -> None:
+        self._text = text
+
+    def write(self, data: bytes) -> int:
+        self._text.emit(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def main(argv: list[str] | None = None, confinement: dict[str, Any] | None = None) -> None:
+    """Entry point: `main([fd_in, fd_out, student_root], confinement)`, started (and confined by
+    `autograder.confine`) by `autograder.student`."""
     argv = sys.argv[1:] if argv is None else argv
     fd_in, fd_out = int(argv[0]), int(argv[1])
     student_root = argv[2] if len(argv) > 2 else ""
-    torch.set_num_threads(max(1, int(os.environ.get("AUTOGRADER_WORKER_THREADS", "1"))))
+    threads = max(1, int(os.environ.get("AUTOGRADER_WORKER_THREADS", "1")))
+    torch.set_num_threads(threads)
+    try:
+        torch.set_num_interop_threads(threads)
+    except RuntimeError:  # already fixed by an earlier parallel call
+        pass
+    sys.stdout, sys.stderr = _CappedText(1), _CappedText(2)
     import autograder.symbolic  # noqa: F401  (imported before any student code can shadow sympy)
 
     engine_root = str(Path(__file__).resolve().parent.parent)
@@ -254,7 +342,7 @@ def main(argv: list[str] | None = None) -> None:
     sys.path[:] = [p for p in sys.path if p not in ("", engine_root)]
     if student_root:
         sys.path.append(student_root)  # after site-packages: a student `torch.py` cannot shadow torch
-    wire.write_message(fd_out, {"ready": True})
+    wire.write_message(fd_out, {"ready": True, "confinement": confinement or {}})
     serve(fd_in, fd_out)
 
 

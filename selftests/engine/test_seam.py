@@ -1,0 +1,334 @@
+"""The seam to student code (`autograder.student`): values, failures, limits and confinement.
+
+Every test here runs real worker processes (as the sandbox user when the tests run as root, as in
+CI); each worker start imports torch, so the tests share one worker where they can.
+"""
+from __future__ import annotations
+
+import os
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from autograder import checks, models
+from autograder.checks import CheckFailed
+from autograder.sandbox import Limits, process_info
+from autograder.student import (
+    MissingFunction, MissingSubmission, Student, StudentError, StudentTimeout, WorkerCrashed,
+)
+from autograder.submission import find_submission
+from autograder.wire import Opaque
+
+REPO = Path(__file__).resolve().parents[2]
+AS_ROOT = os.geteuid() == 0
+root_only = pytest.mark.skipif(not AS_ROOT, reason="user switching needs root (CI runs as root)")
+
+PROBLEM2 = '''
+import os, random, socket, sys, time
+import numpy as np
+import torch
+
+def randoms():
+    return random.random(), float(np.random.rand()), torch.randn(3)
+
+def whoami():
+    return os.getuid(), os.getcwd(), os.environ.get("HOME"), sorted(os.environ)
+
+def read(path):
+    with open(path) as handle:
+        return handle.read()
+
+def write(path, text):
+    with open(path, "w") as handle:
+        handle.write(text)
+    return True
+
+def connect():
+    socket.create_connection(("1.1.1.1", 80), timeout=2)
+    return "connected"
+
+def forbidden():
+    """Which of these the sandbox let through."""
+    allowed = []
+    for name, attempt in (("inet6", lambda: socket.socket(socket.AF_INET6)),
+                          ("udp", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM)),
+                          ("memfd", lambda: os.memfd_create("x")),
+                          ("unix", lambda: socket.socketpair())):
+        try:
+            attempt()
+            allowed.append(name)
+        except OSError:
+            pass
+    return allowed
+
+def raise_named(name):
+    raise type(name, (Exception,), {})("a message")
+
+def raise_value():
+    raise ValueError("the text of the error")
+
+def edge_tensors():
+    class Liar(torch.Tensor):
+        def __eq__(self, other):
+            return True
+        def detach(self):
+            raise SystemExit
+    class LyingFloat(float):
+        def __eq__(self, other):
+            return True
+    return {"nan": torch.tensor([1.0, float("nan")]), "inf": np.array([np.inf]),
+            "half": torch.ones(2, dtype=torch.float16), "sparse": torch.eye(3).to_sparse(),
+            "strided": torch.arange(12.0).reshape(3, 4).t(), "liar": torch.zeros(2).as_subclass(Liar),
+            "float": LyingFloat(0.5), "object": object(), "size": torch.Size([2, 3])}
+
+def mutate(x):
+    x.add_(1)
+    return x.sum()
+
+def train(model, x):
+    model.train()
+    return model(x)
+
+def flood(megabytes):
+    chunk = "x" * 2**20
+    for _ in range(megabytes):
+        print(chunk)
+    return "done"
+
+def spawn_child():
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(1000)
+        os._exit(0)
+    return pid
+
+def spawn_daemon():
+    read_end, write_end = os.pipe()
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            os.write(write_end, str(os.getpid()).encode())
+            time.sleep(1000)
+        os._exit(0)
+    os.close(write_end)
+    return int(os.read(read_end, 100))
+
+def sleep_forever():
+    time.sleep(1000)
+
+def exit_now(code):
+    os._exit(code)
+
+def forge_reply():
+    sys.path.insert(0, sys.argv[1])
+    from autograder import wire
+    wire.write_message(int(sys.argv[-2]), {"ok": True, "id": "0" * 16, "value": 100.0})
+    return 1.0
+
+def garbage():
+    os.write(int(sys.argv[-2]), b"\\xff" * 64)
+    time.sleep(5)
+
+def hog_memory(megabytes_per_step):
+    kept = []
+    while True:
+        kept.append(torch.ones(megabytes_per_step * 2**18))
+        time.sleep(0.05)
+
+def backtrack():
+    import re
+    return bool(re.match(r"(a+)+$", "a" * 60 + "b"))
+'''
+
+
+def make_submission(tmp_path: Path, files: dict[str, str]):
+    root = tmp_path / "submission"
+    root.mkdir()
+    for name, text in files.items():
+        (root / name).write_text(textwrap.dedent(text))
+    return find_submission(root, tmp_path / "converted")
+
+
+@pytest.fixture(scope="module")
+def seam(tmp_path_factory: pytest.TempPathFactory):
+    """One worker shared by the tests that leave it alive."""
+    student = Student(make_submission(tmp_path_factory.mktemp("seam"), {"problem2.py": PROBLEM2}),
+                      call_timeout=60)
+    yield student
+    student.close()
+
+
+def alive(pid: int) -> bool:
+    info = process_info(pid)
+    return info is not None and not info.zombie
+
+
+# ----------------------------------------------------------------------------- values
+def test_values_come_back_as_plain_data(seam):
+    first, second = seam.problem2.randoms(), seam.problem2.randoms()
+    assert first[:2] == second[:2] and torch.equal(first[2], second[2])  # seeded before each call
+    values = seam.problem2.edge_tensors()
+    assert all(type(values[k]) is torch.Tensor for k in ("nan", "half", "sparse", "strided", "liar"))
+    assert type(values["inf"]) is np.ndarray and type(values["float"]) is float
+    assert values["sparse"].layout == torch.strided and torch.equal(values["sparse"], torch.eye(3))
+    assert torch.equal(values["strided"], torch.arange(12.0).reshape(3, 4).t())
+    assert values["liar"].tolist() == [0.0, 0.0] and values["half"].dtype == torch.float16
+    assert isinstance(values["object"], Opaque) and values["size"] == (2, 3)
+    with pytest.raises(CheckFailed, match="NaN or infinite"):
+        checks.as_array(values["nan"], "x")
+    with pytest.raises(CheckFailed, match="NaN or infinite"):
+        checks.as_array(values["inf"], "x")
+    with pytest.raises(CheckFailed, match="must be a tensor"):
+        checks.as_array(values["object"], "x")
+
+
+def test_same_submission_same_values_in_a_new_worker(seam, tmp_path):
+    other = Student(make_submission(tmp_path, {"problem2.py": PROBLEM2}))
+    try:
+        a, b = seam.problem2.randoms(), other.options(seed=0).problem2.randoms()
+        c = other.options(seed=1).problem2.randoms()
+    finally:
+        other.close()
+    assert a[:2] == b[:2] and torch.equal(a[2], b[2])
+    assert a[0] != c[0]
+
+
+def test_mutations_and_forward_log_are_reported(seam):
+    x = torch.zeros(3)
+    outcome = seam.problem2.mutate.outcome(x)
+    assert outcome.mutations.inputs == ("x",) and float(outcome.value) == 3.0
+    assert torch.equal(x, torch.zeros(3))  # the grader's copy is untouched
+    spec = models.layers([("lin", "Linear", dict(in_features=2, out_features=1))], seed=0)
+    model = models.build_model(spec)
+    model.eval()
+    outcome = seam.problem2.train.outcome(spec, torch.ones(4, 2))
+    assert outcome.forward_log and outcome.forward_log[0]["training"] is True
+    assert outcome.mutations.training  # left in train mode
+
+
+# ----------------------------------------------------------------------------- failures
+def test_exception_messages_name_only_builtin_types(seam):
+    with pytest.raises(StudentError) as caught:
+        seam.problem2.raise_named("Leak_42_17_99")
+    assert "Leak_42" not in caught.value.message and "Leak_42_17_99" in caught.value.detail
+    with pytest.raises(StudentError) as caught:
+        seam.problem2.raise_value()
+    assert "ValueError" in caught.value.message and "the text of the error" not in caught.value.message
+    assert "the text of the error" in caught.value.detail
+    with pytest.raises(MissingFunction):
+        seam.problem2.no_such_function()
+    with pytest.raises(MissingSubmission):
+        seam.problem3.anything()
+
+
+def test_timeouts_and_crashes_fail_one_call_and_the_next_call_works(seam):
+    started = time.monotonic()
+    with pytest.raises(StudentTimeout, match="within 2 s"):
+        seam.options(timeout=2).problem2.backtrack()  # one long C-level call (regex backtracking)
+    assert time.monotonic() - started < 30
+    with pytest.raises(StudentTimeout):
+        seam.options(timeout=2).problem2.sleep_forever()
+    with pytest.raises(WorkerCrashed, match="crashed the process") as caught:
+        seam.problem2.exit_now(3)
+    assert "Exit status 3" in caught.value.detail
+    assert seam.problem2.randoms()[0] < 1
+
+
+def test_replies_out_of_turn_or_malformed_crash_the_call(seam):
+    with pytest.raises(WorkerCrashed, match="out-of-turn"):
+        seam.problem2.forge_reply()
+    with pytest.raises(WorkerCrashed):
+        seam.options(timeout=20).problem2.garbage()
+    assert isinstance(seam.problem2.randoms()[0], float)
+
+
+def test_an_import_that_hangs_is_not_retried(tmp_path):
+    student = Student(make_submission(tmp_path, {
+        "problem3.py": "import time\nwhile True:\n    time.sleep(0.1)\n",
+        "problem2.py": "def ok():\n    return 1\n"}))
+    try:
+        with pytest.raises(StudentTimeout, match="importing problem3.py"):
+            student.options(timeout=3).problem3.f()
+        started = time.monotonic()
+        with pytest.raises(StudentTimeout, match="was not run"):
+            student.problem3.g()
+        assert time.monotonic() - started < 1 and student._process is None
+        assert student.problem2.ok() == 1  # other files still work
+    finally:
+        student.close()
+
+
+def test_output_is_capped_without_failing_the_call(seam):
+    assert seam.problem2.flood(12) == "done"
+    assert seam._log_path.stat().st_size < 5 * 2**20
+
+
+# ----------------------------------------------------------------------------- confinement
+def test_worker_is_confined(seam):
+    uid, cwd, home, env = seam.problem2.whoami()
+    assert cwd == home == str(seam.sandbox.home)
+    assert not any(name.startswith(("AUTOGRADER_SUBMISSION", "GITHUB", "AWS")) for name in env)
+    if AS_ROOT:
+        assert uid == seam.sandbox.identity.uid != 0
+    with pytest.raises(StudentError, match="PermissionError"):
+        seam.problem2.connect()
+    if seam.confinement.get("seccomp"):  # x86-64 and arm64
+        assert seam.problem2.forbidden() == ["unix"]
+
+
+@root_only
+def test_secrets_and_the_engine_are_out_of_reach(seam):
+    for secret in (REPO / "reference" / "problem2.py", REPO / "tests" / "hidden",
+                   REPO / "autograder" / "checks.py", REPO / ".git" / "HEAD"):
+        with pytest.raises(StudentError, match="PermissionError"):
+            seam.problem2.read(str(secret))
+    with pytest.raises(StudentError, match="PermissionError"):
+        seam.problem2.write(str(seam.sandbox.engine / "autograder" / "checks.py"), "")
+    with pytest.raises(StudentError, match="PermissionError"):
+        seam.problem2.write(str(seam.sandbox.files["problem2"]), "")
+
+
+@root_only
+def test_every_process_of_the_student_dies_with_the_worker(seam):
+    child, daemon = seam.problem2.spawn_child(), seam.problem2.spawn_daemon()
+    time.sleep(0.2)
+    assert alive(child) and alive(daemon)
+    seam.reset()
+    assert not alive(child) and not alive(daemon)
+    assert seam.problem2.randoms()  # and a fresh worker serves the next call
+
+
+def test_without_a_user_switch_the_session_is_killed(tmp_path):
+    student = Student(make_submission(tmp_path, {"problem2.py": PROBLEM2}), isolate=False)
+    try:
+        child = student.problem2.spawn_child()
+        assert alive(child)
+        student.reset()
+        assert not alive(child)
+    finally:
+        student.close()
+
+
+def test_memory_watchdog_kills_a_growing_worker(tmp_path):
+    student = Student(make_submission(tmp_path, {"problem2.py": PROBLEM2}),
+                      limits=Limits(memory_mb=700))
+    try:
+        with pytest.raises(WorkerCrashed, match="used more than 700 MB of memory"):
+            student.options(timeout=60).problem2.hog_memory(20)
+    finally:
+        student.close()
+
+
+def test_limits_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("AUTOGRADER_WORKER_MEMORY_MB", "512")
+    monkeypatch.setenv("AUTOGRADER_WORKER_THREADS", "not a number")
+    limits = Limits.from_env()
+    assert limits.memory_mb == 512 and limits.threads == Limits().threads
+    rlimits = limits.rlimits(dedicated_user=True, gpu=False)
+    assert rlimits["data_bytes"] > 512 * 2**20 and rlimits["nproc"] == limits.processes
+    assert "data_bytes" not in limits.rlimits(dedicated_user=False, gpu=True)
+    assert "nproc" not in limits.rlimits(dedicated_user=False, gpu=False)

@@ -1,0 +1,5 @@
+"""Calls sys.exit(0) at import."""
+# expect: zero
+import sys
+
+sys.exit(0)
