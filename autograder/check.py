@@ -22,6 +22,7 @@ from typing import Sequence
 from autograder.assignment import Assignment, Part, load_assignment
 from autograder.grade import DEVICES, grade
 from autograder.results import Results, TestResult, format_points
+from autograder.sandbox import reap_all
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_CHECKS = REPO_ROOT / "tests" / "public"
@@ -139,6 +140,7 @@ def check(folder: Path | str = ".", *, data_dir: Path | str | None = None, devic
         if not found:
             _explain_missing_data(results)
         if results_path is not None:
+            reap_all()
             results.write_atomic(path)
     return CheckReport(Path(folder).resolve(), results, to_come, settings,
                        data_dir or DEFAULT_DATA_DIR, found, log.getvalue())

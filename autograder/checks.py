@@ -3,7 +3,9 @@ finiteness → values.
 
 Every helper raises `CheckFailed` with a `message` that names the property (shown for every check,
 hidden ones included, so it must never contain a hidden input or expected value) and a `detail`
-with values and the smallest example (shown for public checks only).
+with values and the smallest example (shown for public checks only). Messages never quote a value
+the student chose (a number, a shape, a length): in a hidden check a submission could otherwise
+smuggle a hidden input out through them.
 """
 from __future__ import annotations
 
@@ -70,7 +72,7 @@ def as_array(value: Any, what: str, *, shape: tuple[int, ...] | None = None,
         raise CheckFailed(f"{what} has the wrong shape",
                           detail=f"expected shape {tuple(shape)}, got {tuple(array.shape)}")
     if ndim is not None and array.ndim != ndim:
-        raise CheckFailed(f"{what} must have {ndim} dimension(s), got shape {tuple(array.shape)}")
+        raise CheckFailed(f"{what} must have {ndim} dimension(s)", detail=f"got shape {tuple(array.shape)}")
     if not allow_nonfinite and not np.all(np.isfinite(array)):
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         raise CheckFailed(f"{what} contains NaN or infinite values", detail=f"{bad} non-finite entries")
@@ -90,7 +92,7 @@ def as_real(value: Any, what: str) -> float:
         raise CheckFailed(f"{what} must be a number, got {type_name(value)}",
                           detail=opaque_detail(value))
     if not np.isfinite(number):
-        raise CheckFailed(f"{what} must be finite, got {number}")
+        raise CheckFailed(f"{what} must be finite", detail=f"got {number}")
     return number
 
 
@@ -102,7 +104,7 @@ def as_int(value: Any, what: str) -> int:
         return value
     number = as_real(value, what)
     if not float(number).is_integer():
-        raise CheckFailed(f"{what} must be an integer, got {number}")
+        raise CheckFailed(f"{what} must be an integer", detail=f"got {number}")
     return int(number)
 
 
@@ -118,7 +120,7 @@ def as_tuple(value: Any, what: str, length: int) -> tuple[Any, ...]:
         raise CheckFailed(f"{what} must be a tuple of {length} items, got {type_name(value)}",
                           detail=opaque_detail(value))
     if len(value) != length:
-        raise CheckFailed(f"{what} must have {length} items, got {len(value)}")
+        raise CheckFailed(f"{what} must have {length} items", detail=f"got {len(value)}")
     return tuple(value)
 
 

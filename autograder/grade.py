@@ -24,6 +24,7 @@ from autograder import plugin
 from autograder.assignment import load_assignment
 from autograder.plugin import REPO_ROOT, GradingSession
 from autograder.results import ConfigurationError, Results, fallback_document, validate, write_json_atomic
+from autograder.sandbox import reap_all
 from autograder.submission import CHECKPOINT, Submission, find_submission
 
 DEFAULT_TESTS_ROOT = REPO_ROOT / "tests"
@@ -60,9 +61,11 @@ def grade(submission_dir: Path | str, results_path: Path | str, *, data_dir: Pat
         results = _grade(Path(submission_dir), Path(tests_root or DEFAULT_TESTS_ROOT),
                          data_dir=data_dir, device=device, eval_limit=eval_limit, only=only)
         results.execution_time = time.monotonic() - started
+        reap_all()  # no student process may outlive grading and touch the final file
         results.write_atomic(results_path)
     except BaseException as error:
         summary = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+        reap_all()
         write_json_atomic(results_path, fallback_document(FAILED_MESSAGE.format(error=summary)))
         raise
     return results

@@ -185,6 +185,9 @@ class _CollectionWatcher:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     recorder = recorder_of(config)
     settings = recorder.options.settings if recorder.options else load_assignment()
+    # Public checks first: a submission that kept a hidden check's inputs (in memory or in a file)
+    # could otherwise print them in a later public check's feedback. The sort is stable.
+    items.sort(key=lambda item: _is_hidden(item.nodeid))
     cases: dict[tuple[Any, ...], list[pytest.Function]] = defaultdict(list)
     for item in items:
         if not isinstance(item, pytest.Function):

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 MAX_JSON_BYTES = 16 * 2**20
-MAX_BUFFER_BYTES = 512 * 2**20
+MAX_BUFFER_BYTES = 128 * 2**20  # a reply must fit beside two torch processes in Gradescope's memory
 MAX_BUFFERS = 10_000
 MAX_NODES = 200_000
 MAX_DEPTH = 64
