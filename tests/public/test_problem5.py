@@ -3,15 +3,18 @@
 - 5.a (20 points, one check): the checkpoint `allcnn.pt` is read without running code, loaded into
   the grader's own All-CNN and scored by its clean accuracy on the CIFAR-10 test set, in float32:
   all 20 points at `full_credit_accuracy` (88%) or more, none at `zero_credit_accuracy` (10%,
-  chance) or less, linear in between. Its clean and one-step FGSM (eps = 8/255) accuracies go to
-  the leaderboard (the second check, worth 0 points, reports the FGSM one).
+  chance) or less, linear in between. Its clean and one-step FGSM (eps = 8/255, clipped to
+  [0, 1]) accuracies go to the leaderboard (the second check, worth 0 points, reports the FGSM
+  one, over the first 1,000 images when the grader has no GPU).
 - 5.b / 5.c (10 points each, half here, half in the hidden checks): each function runs on the
   grader's seeded All-CNN, which normalizes its [0, 1] input inside, in eval mode. Every signed
   step is checked on its own: the pixels must move by exactly eps (clipping to [0, 1] allowed) in
   the direction of the sign of the loss gradient *at the image the step starts from*, computed
   here by autograd. Entries whose gradient is negligible (below NEAR_ZERO of the image's largest)
   may go either way, since mean/sum reduction, `log_softmax` + `nll_loss` and float64 round them
-  differently. Forward passes must run in eval mode and change no state.
+  differently; so may MAX_SIGN_MISMATCH of the others (a ReLU input at its kink rounds either
+  way). `input_gradient` may be that of the mean or of the sum; the attack's losses may be means
+  or sums. Forward passes must run in eval mode and change no state.
 
 The helpers are shared with the hidden checks, which use other seeds, sizes and eps.
 """
