@@ -32,7 +32,10 @@ def test_variant_is_graded_as_expected(variant: Path, tmp_path: Path) -> None:
     expected_losses = expectation(variant)
     folder = submission_with_override(tmp_path, problem, variant)
     results = grade_folder(folder, tmp_path / "results.json", "--only", problem)
-    parts = part_scores(results)
+    settings = tomllib.loads((REPO / "autograder" / "assignment.toml").read_text())
+    code_parts = {p["label"] for p in settings["parts"] if p["file"].startswith("problem")}
+    # 5.a grades allcnn.pt, which variants do not carry: selftests/problem5 grades checkpoints.
+    parts = {label: value for label, value in part_scores(results).items() if label in code_parts}
     assert parts, "no checks ran"
     assert all(label.startswith(problem[-1] + ".") for label in parts), parts
     for label, (score, top) in parts.items():

@@ -13,7 +13,8 @@ import torch.nn.functional as F
 from autograder.adversarial import (
     EPS_8_OF_255, batch_statistics_accuracy, evaluate, fgsm_step, float32_scoring,
 )
-from autograder.allcnn import CIFAR10_MEAN, CIFAR10_STD, build_allcnn, calibration_images
+from autograder.allcnn import calibration_images
+from autograder.checkpoint import load_into_allcnn, read_checkpoint
 from autograder.cifar import load_test_set
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,7 +22,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def model() -> torch.nn.Module:
-    return build_allcnn(2, CIFAR10_MEAN, CIFAR10_STD)
+    """The committed All-CNN trained on Fashion-MNIST: accuracies far from 0 and 1."""
+    path = REPO / "selftests" / "data" / "fashion_allcnn.pt"
+    return load_into_allcnn(read_checkpoint(path, max_bytes=50_000_000))
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +69,10 @@ def test_batched_evaluation_matches_one_image_at_a_time(model, data) -> None:
 def test_attack_limit_and_clean_only(model, data) -> None:
     images, labels = data
     full = evaluate(model, images, labels, EPS_8_OF_255, device="cpu", batch_size=5)
-    partial = evaluate(model, images, labels, EPS_8_OF_255, device="cpu", batch_size=10, attack_limit=13)
-    first = evaluate(model, images[:13], labels[:13], EPS_8_OF_255, device="cpu")
-    assert partial.clean_correct == full.clean_correct and partial.attacked == 13
+    partial = evaluate(model, images, labels, EPS_8_OF_255, device="cpu", batch_size=5, attack_limit=7)
+    first = evaluate(model, images[:7], labels[:7], EPS_8_OF_255, device="cpu")
+    assert partial.clean_correct == full.clean_correct and partial.attacked == 7
+    assert 0 < full.adversarial_correct < full.clean_correct < 12
     assert partial.adversarial_correct == first.adversarial_correct
     clean_only = evaluate(model, images, labels, None, device="cpu")
     assert clean_only.clean_correct == full.clean_correct
