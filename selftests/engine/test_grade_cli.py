@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from autograder import cli, grade as grade_module
 from autograder.grade import grade
 from autograder.results import validate
+from selftests.engine.awkward import KINDS, PRECIOUS, make_awkward
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
@@ -114,35 +114,18 @@ def test_bad_arguments_still_leave_a_valid_results_json(tmp_path, bad) -> None:
     assert read_valid(tmp_path / "results.json")["score"] == 0
 
 
-def _existing(kind: str, path: Path) -> Path | None:
-    if kind == "file":
-        path.write_text("{}")
-    elif kind == "read-only file":
-        path.write_text("{}")
-        path.chmod(stat.S_IRUSR)
-    elif kind == "symlink":
-        target = path.parent / "target.txt"
-        target.write_text("must not be overwritten")
-        path.symlink_to(target)
-        return target
-    elif kind == "folder":
-        (path / "sub").mkdir(parents=True)
-        (path / "sub" / "file").write_text("x")
-    return None
-
-
-@pytest.mark.parametrize("kind", ["file", "read-only file", "symlink", "folder"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_whatever_was_at_the_results_path_is_replaced(tmp_path, kind) -> None:
     results_path = tmp_path / "out" / "results.json"
     results_path.parent.mkdir()
-    target = _existing(kind, results_path)
+    target = make_awkward(kind, results_path)
     (tmp_path / "submission").mkdir()
     grade(tmp_path / "submission", results_path, tests_root=FIXTURES / "tiny", only=["problem1"])
     assert results_path.is_file() and not results_path.is_symlink()
     document = read_valid(results_path)
     assert document["score"] == 2 and sum(t["max_score"] for t in document["tests"]) == 10
     if target is not None:
-        assert target.read_text() == "must not be overwritten"
+        assert target.read_text() == PRECIOUS
 
 
 def test_grading_twice_in_one_process_reloads_the_checks(tmp_path) -> None:

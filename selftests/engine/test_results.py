@@ -15,6 +15,7 @@ from autograder.results import (
     OUTPUT_LIMIT, CollectionError, ConfigurationError, LeaderboardEntry, Results, TestResult,
     clean_text, failure_feedback, fallback_document, judge, validate, write_json_atomic,
 )
+from selftests.engine.awkward import KINDS, PRECIOUS, make_awkward
 
 SETTINGS = Path(__file__).resolve().parents[2] / "autograder" / "assignment.toml"
 PARTS = (Part("1.b", 2, "problem1", "evaluate"), Part("2.b", 8, "problem2", "optimal_factorization"))
@@ -149,39 +150,16 @@ def test_the_fallback_document_is_valid() -> None:
 
 
 # ----------------------------------------------------------------------------- writing
-def _make_existing(kind: str, path: Path) -> Path | None:
-    """Put something awkward at `path`; returns a file that must survive untouched, if any."""
-    if kind == "file":
-        path.write_text("old")
-    elif kind == "read-only file":
-        path.write_text("old")
-        path.chmod(stat.S_IRUSR)
-    elif kind == "symlink":
-        target = path.parent / "elsewhere.json"
-        target.write_text("precious")
-        path.symlink_to(target)
-        return target
-    elif kind == "dangling symlink":
-        path.symlink_to(path.parent / "missing" / "x.json")
-    elif kind == "folder":
-        (path / "inner").mkdir(parents=True)
-        (path / "inner" / "locked.txt").write_text("x")
-        (path / "inner" / "locked.txt").chmod(stat.S_IRUSR)
-        (path / "inner").chmod(stat.S_IRUSR | stat.S_IXUSR)
-    return None
-
-
-@pytest.mark.parametrize("kind", ["nothing", "file", "read-only file", "symlink",
-                                  "dangling symlink", "folder"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_write_atomic_replaces_whatever_is_at_the_path(tmp_path, kind) -> None:
     path = tmp_path / "results" / "results.json"
     path.parent.mkdir()
-    survivor = _make_existing(kind, path)
+    survivor = make_awkward(kind, path)
     Results(tests=[result("1.b", 2, 2)]).write_atomic(path)
     assert path.is_file() and not path.is_symlink()
     assert json.loads(path.read_text())["score"] == 2
     if survivor is not None:
-        assert survivor.read_text() == "precious"
+        assert survivor.read_text() == PRECIOUS
     assert sorted(p.name for p in path.parent.iterdir()) == sorted(
         ["results.json"] + (["elsewhere.json"] if survivor else []))  # no temporary file left
 
