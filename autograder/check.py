@@ -15,7 +15,7 @@ import sys
 import tempfile
 import textwrap
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -27,6 +27,7 @@ from autograder.sandbox import reap_all
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_CHECKS = REPO_ROOT / "tests" / "public"
 DEFAULT_DATA_DIR = REPO_ROOT / "data"  # where tests/public/test_problem5.py looks by default
+DEFAULT_FIGURES_DIR = Path("check-figures")  # relative to where `check` runs
 CHECKPOINT_PART = "5.a"
 _MISSING_PREFIX = "<missing "  # node id of the stand-in `fill_missing_parts` adds for a shortfall
 _SHOWN_LINES = 14
@@ -47,6 +48,7 @@ class CheckReport:
     data_dir: Path  # where 5.a looked for the CIFAR-10 test set
     data_found: bool
     log: str  # pytest's own output (shown with --verbose, or when grading failed)
+    figures: list[Path] = field(default_factory=list)  # the checks' plots, saved as PNG files
 
     def render(self) -> str:
         lines = [f"Public checks of {self.settings.name} on {self.folder}", "", self.results.table()]
@@ -67,6 +69,8 @@ class CheckReport:
                           f"{self.data_dir}. Give the folder that holds cifar-10-batches-py "
                           "(torchvision's download folder) with --data DIR, and add "
                           "--eval-limit 1000 for a quick estimate."]
+        if self.figures:
+            lines += ["", "Figures from the checks (open them):"] + [f"- {path}" for path in self.figures]
         if self.results.notes:
             lines += ["", "About your files:"] + [f"- {note}" for note in self.results.notes]
         lines += ["", "Graded by hand from your PDF, not here: derivations, proofs, plots and "
@@ -118,8 +122,9 @@ def data_available(data_dir: Path | None) -> bool:
 def check(folder: Path | str = ".", *, data_dir: Path | str | None = None, device: str = "auto",
           eval_limit: int | None = None, only: Sequence[str] | None = None,
           results_path: Path | str | None = None, tests_root: Path | None = None,
-          quiet: bool = True) -> CheckReport:
-    """Run the public checks on `folder`; `results_path` keeps a results.json of this run."""
+          figures_dir: Path | str | None = DEFAULT_FIGURES_DIR, quiet: bool = True) -> CheckReport:
+    """Run the public checks on `folder`; `results_path` keeps a results.json of this run and
+    `figures_dir` the checks' plots (None: not saved)."""
     settings = load_assignment()
     data_dir = Path(data_dir).resolve() if data_dir is not None else None
     log = io.StringIO()
@@ -142,8 +147,25 @@ def check(folder: Path | str = ".", *, data_dir: Path | str | None = None, devic
         if results_path is not None:
             reap_all()
             results.write_atomic(path)
+    figures = save_figures(results, Path(figures_dir)) if figures_dir is not None else []
     return CheckReport(Path(folder).resolve(), results, to_come, settings,
-                       data_dir or DEFAULT_DATA_DIR, found, log.getvalue())
+                       data_dir or DEFAULT_DATA_DIR, found, log.getvalue(), figures)
+
+
+def save_figures(results: Results, folder: Path) -> list[Path]:
+    """Write every check's figures as PNG files in `folder` (made when there are any)."""
+    saved: list[Path] = []
+    for test in results.ordered_tests():
+        for figure in test.figures:
+            if not saved:
+                folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{figure.name}.png"
+            counter = 2
+            while path in saved:
+                path, counter = folder / f"{figure.name}-{counter}.png", counter + 1
+            path.write_bytes(figure.png)
+            saved.append(path)
+    return saved
 
 
 def _set_aside_hidden_points(results: Results, parts: Sequence[Part]) -> list[tuple[Part, float]]:
@@ -187,6 +209,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="check only these problems, e.g. --only problem2 problem6")
     parser.add_argument("--results", type=Path, default=None, metavar="FILE",
                         help="also write this run's results.json (the full feedback text)")
+    parser.add_argument("--figures", type=Path, default=DEFAULT_FIGURES_DIR, metavar="DIR",
+                        help=f"where to save the checks' plots as PNG files (default: {DEFAULT_FIGURES_DIR})")
     parser.add_argument("--verbose", action="store_true", help="show pytest's own output too")
 
 
@@ -197,7 +221,7 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         report = check(args.folder, data_dir=args.data, device=args.device,
                        eval_limit=args.eval_limit, only=args.only, results_path=args.results,
-                       quiet=not args.verbose)
+                       figures_dir=args.figures, quiet=not args.verbose)
     except Exception as error:
         traceback.print_exc(file=sys.stderr)
         print(f"autograder check: the checks could not run ({type(error).__name__}: {error})",

@@ -20,6 +20,7 @@ import pytest
 
 from autograder.assignment import Assignment, AssignmentError, load_assignment
 from autograder.decorators import Metadata, metadata_of
+from autograder.feedback import Feedback
 from autograder.results import (
     DECIMALS, CollectionError, LeaderboardEntry, Results, TestResult, clean_text, docstring_summary,
     first_line, judge,
@@ -85,6 +86,7 @@ class _Record:
     visibility: str
     fraction: float | None = None  # set by `score.set`
     leaderboard_value: float | str | None = None  # set by `leaderboard_value.set`
+    feedback: Feedback = field(default_factory=Feedback)  # filled through the `feedback` fixture
     phases: dict[str, Any] = field(default_factory=dict)  # "setup"/"call"/"teardown" -> excinfo
     result: TestResult | None = None
 
@@ -276,10 +278,13 @@ def _judge(record: _Record, recorder: Recorder) -> TestResult:
 
 
 def _result(record: _Record, status: str, fraction: float, output: str) -> TestResult:
+    """The test's entry; the notes of the `feedback` fixture follow the verdict's own text."""
+    output = "\n\n".join(text for text in (output, *record.feedback.notes) if text.strip())
     return TestResult(
         name=record.name, number=record.meta.number or "", status=status,
         score=round(record.max_score * fraction, DECIMALS), max_score=record.max_score,
-        output=clean_text(output), visibility=record.visibility, nodeid=record.item.nodeid)
+        output=clean_text(output), visibility=record.visibility, nodeid=record.item.nodeid,
+        figures=tuple(record.feedback.figures))
 
 
 # ----------------------------------------------------------------------------- session end
@@ -432,3 +437,11 @@ def score(request: pytest.FixtureRequest) -> PartialScore:
 @pytest.fixture
 def leaderboard_value(request: pytest.FixtureRequest) -> LeaderboardValue:
     return LeaderboardValue(recorder_of(request.config).records.get(request.node.nodeid))
+
+
+@pytest.fixture
+def feedback(request: pytest.FixtureRequest) -> Feedback:
+    """Notes and figures for this test's result, shown whether it passes or fails (a hidden
+    check must not put its inputs or expected values in them)."""
+    record = recorder_of(request.config).records.get(request.node.nodeid)
+    return record.feedback if record is not None else Feedback()

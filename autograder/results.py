@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from autograder.assignment import Part
+from autograder.feedback import Figure, figures_html, markdown_to_html
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "gradescope-results.schema.json"
 OUTPUT_LIMIT = 8_000
@@ -154,16 +155,21 @@ class TestResult:
     output: str = ""
     visibility: str = "visible"
     nodeid: str = ""  # pytest's id; for the instructor's logs, not in results.json
+    figures: tuple[Figure, ...] = ()  # plots from the `feedback` fixture
 
     def to_gradescope(self) -> dict[str, Any]:
+        """The test's entry: Markdown output, or HTML with the figures inline when it has any."""
+        output, output_format = clean_text(self.output), "md"
+        if self.figures:
+            output, output_format = markdown_to_html(output) + "\n" + figures_html(self.figures), "html"
         return {
             "name": clean_text(self.name, 300),
             "number": self.number,
             "score": round_points(self.score),
             "max_score": round_points(self.max_score),
             "status": self.status,
-            "output": clean_text(self.output),
-            "output_format": "md",
+            "output": output,
+            "output_format": output_format,
             "visibility": self.visibility,
         }
 

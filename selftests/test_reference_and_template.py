@@ -58,3 +58,11 @@ def test_grade_prints_a_table(reference_results: dict) -> None:
     table = reference_results["_stdout"]
     for label in CONTRACT_POINTS:
         assert label in table
+
+
+def test_the_attack_check_plots_the_loss_curve_beside_the_graders(reference_results: dict) -> None:
+    [attack] = [t for t in reference_results["tests"]
+                if t["number"] == "5.b" and t["name"].startswith("signed_gradient_attack(All-CNN")]
+    assert attack["output_format"] == "html"
+    assert '<img src="data:image/png;base64,' in attack["output"]
+    assert "beside the grader" in attack["output"]

@@ -145,6 +145,18 @@ def test_test_files_that_fail_to_import_cost_their_parts_with_a_named_cause(grad
     assert no_checks["output"].startswith("no checks found")
 
 
+def test_feedback_notes_and_figures_reach_the_result_passed_or_failed(graded) -> None:
+    tests = graded[2]
+    passed = tests["Notes and a figure on a pass."]
+    assert (passed["status"], passed["output_format"]) == ("passed", "html")
+    assert "NOTE-ON-A-PASS with &lt;b&gt;markup&lt;/b&gt; and <code>code</code>" in passed["output"]
+    assert '<img src="data:image/png;base64,iVBORw0KGgo' in passed["output"]
+    assert 'alt="ALT-TEXT"' in passed["output"]
+    failed = tests["A note follows the failure message."]
+    assert (failed["status"], failed["output_format"]) == ("failed", "md")
+    assert failed["output"] == "MESSAGE-FIRST\n\nNOTE-AFTER-THE-FAILURE"
+
+
 def test_the_leaderboard_and_summary_are_reported(graded) -> None:
     document = graded[1]
     assert document["leaderboard"] == [{"name": "clean accuracy", "value": 0.91, "order": "desc"}]

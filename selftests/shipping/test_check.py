@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import load_assignment
-from autograder.check import _explain_missing_data, _set_aside_hidden_points
+from autograder.check import _explain_missing_data, _set_aside_hidden_points, save_figures
+from autograder.feedback import Figure
 from autograder.results import CollectionError, Results, TestResult
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,6 +78,13 @@ def test_check_prints_the_table_and_what_hidden_checks_remain(checked) -> None:
     assert "5.a was not scored here" not in completed.stdout
 
 
+def test_check_saves_the_loss_curve_plot_and_says_where(checked, filled_handout) -> None:
+    completed, _ = checked
+    figure = Path("check-figures") / "5.b-loss-curve.png"
+    assert f"- {figure}" in completed.stdout.split("Figures from the checks", 1)[1]
+    assert (filled_handout / figure).read_bytes().startswith(b"\x89PNG")
+
+
 def test_plain_pytest_runs_the_public_checks_in_the_handout(filled_handout) -> None:
     script = Path(sys.executable).parent / "pytest"  # the `pytest` command, not `python -m`
     command = [str(script)] if script.is_file() else [sys.executable, "-m", "pytest"]
@@ -123,3 +131,12 @@ def test_missing_data_is_explained_to_the_student() -> None:
     _explain_missing_data(results)
     assert "--data" in unreadable.output and "course staff" not in unreadable.output
     assert broken.output.startswith("allcnn.pt cannot be used")
+
+
+def test_figures_with_the_same_name_are_saved_side_by_side(tmp_path) -> None:
+    png = b"\x89PNG\r\n\x1a\n"
+    tests = [TestResult(f"t{k}", "5.b", 1, 1, "passed", figures=(Figure(png, "alt", "curve"),))
+             for k in range(2)]
+    saved = save_figures(_results(*tests), tmp_path / "figures")
+    assert [path.name for path in saved] == ["curve.png", "curve-2.png"]
+    assert save_figures(_results(), tmp_path / "none") == [] and not (tmp_path / "none").exists()

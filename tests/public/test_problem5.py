@@ -194,37 +194,48 @@ def test_input_gradient_public(student):
 
 
 # ------------------------------------------------------------------------------ 5.b: signed attack
-def check_attack_trajectory(student: Any, spec: models.ModelSpec, x: torch.Tensor, y: torch.Tensor,
-                            eps: float, steps: int | None, checked: Sequence[int], what: str,
-                            *, hidden: bool = False) -> None:
-    """Call the attack with several step counts and check each step in `checked` on its own.
+@dataclass
+class AttackRuns:
+    """The student's images and losses after k steps, for each step count k it was called with."""
 
-    Step k is checked from the student's own image after k - 1 steps (from the call with k - 1
-    steps), so one legitimately different rounding early on cannot spoil later checks. `hidden`:
-    messages do not name the step counts.
-    """
+    images: dict[int, np.ndarray]
+    losses: dict[int, np.ndarray]
+
+
+def run_attack(student: Any, spec: models.ModelSpec, x: torch.Tensor, y: torch.Tensor, eps: float,
+               steps: int | None, checked: Sequence[int], what: str, *, hidden: bool) -> AttackRuns:
+    """Call the attack with every step count the checks of `checked` steps need, and the final
+    one (`steps`, or the default 5 when None); each result is validated as plain data."""
     final = steps or 5
     counts = sorted(set(checked) | {k - 1 for k in checked if k > 1} | {final})
-    images: dict[int, np.ndarray] = {0: x.double().numpy()}
-    losses: dict[int, np.ndarray] = {}
+    runs = AttackRuns(images={0: x.double().numpy()}, losses={})
     for count in counts:
         keyword = {} if (steps is None and count == final) else {"steps": count}
         label = what if hidden else f"signed_gradient_attack(..., steps={count})"
         outcome = student.call("problem5", "signed_gradient_attack", spec, x, y, eps, **keyword)
         check_discipline(outcome, "signed_gradient_attack")
         x_adv, step_losses = as_tuple(outcome.value, f"the result of {label}", 2)
-        images[count] = as_array(x_adv, f"x_adv of {label}", shape=tuple(x.shape))
-        losses[count] = as_vector(step_losses, f"losses of {label}", count)
+        runs.images[count] = as_array(x_adv, f"x_adv of {label}", shape=tuple(x.shape))
+        runs.losses[count] = as_vector(step_losses, f"losses of {label}", count)
+    return runs
+
+
+def check_attack_runs(runs: AttackRuns, spec: models.ModelSpec, y: torch.Tensor, eps: float,
+                      checked: Sequence[int], what: str, *, hidden: bool) -> None:
+    """Step k is checked from the student's own image after k - 1 steps (from the call with k - 1
+    steps), so one legitimately different rounding early on cannot spoil later checks; every loss
+    is checked against the student's own images. `hidden`: messages name no step count."""
+    images = runs.images
     for k in checked:
         check_signed_step(images[k - 1], images[k], loss_gradient(spec, images[k - 1], y), eps,
                           what if hidden else f"step {k} of {what}",
                           hint=" (recompute the gradient at every step, at the perturbed image)")
-    for k in counts:
+    for k, losses in runs.losses.items():
         for index in range(k):
             if index + 1 not in images:
                 continue
             expected = mean_loss(spec, images[index + 1], y)
-            got = losses[k][index]
+            got = losses[index]
             if not any(abs(got - e) <= LOSS_RTOL * abs(e) + 1e-5 for e in (expected, len(y) * expected)):
                 raise CheckFailed(
                     "losses[i] of signed_gradient_attack must be the mean cross-entropy on the "
@@ -233,15 +244,59 @@ def check_attack_trajectory(student: Any, spec: models.ModelSpec, x: torch.Tenso
                            f"{index + 1} the mean loss is {expected:.6g}")
 
 
+def check_attack_trajectory(student: Any, spec: models.ModelSpec, x: torch.Tensor, y: torch.Tensor,
+                            eps: float, steps: int | None, checked: Sequence[int], what: str,
+                            *, hidden: bool = False) -> AttackRuns:
+    """Call the attack with several step counts and check each step in `checked` on its own."""
+    runs = run_attack(student, spec, x, y, eps, steps, checked, what, hidden=hidden)
+    check_attack_runs(runs, spec, y, eps, checked, what, hidden=hidden)
+    return runs
+
+
+def grader_attack_losses(spec: models.ModelSpec, x: torch.Tensor, y: torch.Tensor, eps: float,
+                         steps: int) -> list[float]:
+    """The grader's own signed-gradient attack: mean loss after each of `steps` clipped steps."""
+    image, losses = x.double().numpy(), []
+    for _ in range(steps):
+        image = np.clip(image + eps * np.sign(loss_gradient(spec, image, y)), 0, 1)
+        losses.append(mean_loss(spec, image, y))
+    return losses
+
+
+def plot_loss_curves(feedback: Any, student_losses: np.ndarray, grader_losses: Sequence[float],
+                     count: int, title: str) -> None:
+    """Attach the student's loss curve beside the grader's (a public check's inputs only)."""
+    from autograder.feedback import Series, line_plot_png
+
+    shown, label = student_losses, "your losses"
+    ratio = np.median(student_losses / np.asarray(grader_losses))
+    if abs(ratio - count) < 0.01 * count and count > 1:  # summed losses: accepted, drawn as means
+        shown, label = student_losses / count, f"your losses / {count} (they are sums)"
+    curves = [Series("grader's attack", grader_losses, style="-s", linewidth=4, markersize=8),
+              Series(label, shown, style="-o")]
+    png = line_plot_png(curves,
+                        title=title, xlabel="step", ylabel="mean cross-entropy")
+    feedback.figure(png, alt=f"{title}: the loss after each step, yours beside the grader's",
+                    name="5.b-loss-curve")
+    feedback.note("The figure shows the loss after each step of your attack beside the grader's "
+                  "own attack on the same model and images; the two curves should lie on top of "
+                  "each other, rising with each step.")
+
+
 @number("5.b")
 @weight(2.5)
-def test_signed_gradient_attack_public(student):
+def test_signed_gradient_attack_public(student, feedback):
     """signed_gradient_attack(All-CNN, 2 images, 8/255): steps 1 and 2 follow the sign of the
     gradient at their starting image, 5 steps by default; losses are the mean losses after each."""
     x = interior_images(2, seed=52)
     y = labels_for(PUBLIC_MODEL, x)
-    check_attack_trajectory(student, PUBLIC_MODEL, x, y, EPS_8_OF_255, None, (1, 2),
-                            "signed_gradient_attack(All-CNN seed 5, 2 images, eps=8/255)")
+    what = "signed_gradient_attack(All-CNN seed 5, 2 images, eps=8/255)"
+    runs = run_attack(student, PUBLIC_MODEL, x, y, EPS_8_OF_255, None, (1, 2), what, hidden=False)
+    try:
+        check_attack_runs(runs, PUBLIC_MODEL, y, EPS_8_OF_255, (1, 2), what, hidden=False)
+    finally:  # the plot helps most when a loss is wrong
+        plot_loss_curves(feedback, runs.losses[5], grader_attack_losses(PUBLIC_MODEL, x, y, EPS_8_OF_255, 5),
+                         len(y), "signed_gradient_attack, All-CNN seed 5, eps=8/255")
 
 
 # ------------------------------------------------------------------------------ 5.c: fgsm
@@ -363,7 +418,8 @@ def checkpoint_score(student, grading_options) -> CheckpointScore:
 @number("5.a")
 @partial_credit(20)
 @leaderboard("Clean accuracy (%)")
-def test_checkpoint_clean_accuracy(checkpoint_score, grading_options, score, leaderboard_value):
+def test_checkpoint_clean_accuracy(checkpoint_score, grading_options, score, leaderboard_value,
+                                   feedback):
     """allcnn.pt: clean accuracy on the CIFAR-10 test set (20 points at 88% or more, linear to 0 at 10%)."""
     if checkpoint_score.failure:
         raise CheckFailed(checkpoint_score.failure)
@@ -378,8 +434,9 @@ def test_checkpoint_clean_accuracy(checkpoint_score, grading_options, score, lea
                f"at {full:.0%} or more, none at {zero:.0%} or less, linear in between: "
                f"{fraction:.1%} of the points.")
     notes = "".join(f"\n- {note}" for note in checkpoint_score.notes)
-    if fraction < 1.0 or not checkpoint_score.official:  # a pass shows no text: say why not full
+    if fraction < 1.0 or not checkpoint_score.official:
         raise CheckFailed(summary + notes)
+    feedback.note(summary + notes)
 
 
 @number("5.a")
