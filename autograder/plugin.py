@@ -1,20 +1,19 @@
-"""The project's pytest plugin: options, fixtures, and one `TestResult` per graded test.
+"""The project's pytest plugin: options, bookkeeping, and one `TestResult` per graded test.
 
-Registered by `tests/conftest.py` (and by `grade()`). It turns each test's outcome into points as
+Registered by `tests/conftest.py` (and by `grade()`); it registers the checks' fixtures
+(`autograder/fixtures.py`). It turns each test's outcome into points as
 `docs/writing-checks.md` describes, and words the feedback so that hidden checks never reveal more
 than their `CheckFailed.message`.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import re
-import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -71,11 +70,15 @@ def pytest_configure(config: pytest.Config) -> None:
         submission_root=Path(submission).resolve(), data_dir=Path(data).resolve() if data else None,
         device=config.getoption("--device"), eval_limit=eval_limit or None, settings=settings)
     config.pluginmanager.register(_CollectionWatcher(recorder), "autograder-collection-watcher")
+    from autograder import fixtures  # imported here: it imports this module
+
+    if not config.pluginmanager.is_registered(fixtures):
+        config.pluginmanager.register(fixtures, "autograder-fixtures")
 
 
 # ----------------------------------------------------------------------------- recording
 @dataclass
-class _Record:
+class TestRecord:
     """What is known about one graded test item while it runs."""
 
     item: pytest.Function
@@ -96,7 +99,7 @@ class Recorder:
     """Everything one pytest session learns; `grade()` and `--results-json` read it back."""
 
     options: GradingOptions | None = None
-    records: dict[str, _Record] = field(default_factory=dict)
+    records: dict[str, TestRecord] = field(default_factory=dict)
     run_order: list[str] = field(default_factory=list)
     collection_errors: list[CollectionError] = field(default_factory=list)
     configuration_errors: list[str] = field(default_factory=list)
@@ -208,7 +211,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for index, item in enumerate(group):
             hidden = _is_hidden(item.nodeid)
             default = settings.visibility.hidden if hidden else settings.visibility.public
-            recorder.records[item.nodeid] = _Record(
+            recorder.records[item.nodeid] = TestRecord(
                 item=item, meta=meta, hidden=hidden, name=_test_name(item, hidden, index, len(group)),
                 max_score=(share + (index < extra)) / _POINT_UNITS,
                 visibility=meta.visibility or default)
@@ -264,7 +267,7 @@ def _kind(excinfo: Any) -> str:
     return "error"
 
 
-def _judge(record: _Record, recorder: Recorder) -> TestResult:
+def _judge(record: TestRecord, recorder: Recorder) -> TestResult:
     first_of_kind: dict[str, tuple[str, BaseException]] = {}
     for when in ("setup", "call", "teardown"):
         if (excinfo := record.phases.get(when)) is not None:
@@ -277,7 +280,7 @@ def _judge(record: _Record, recorder: Recorder) -> TestResult:
     return _result(record, verdict.status, verdict.fraction, verdict.output)
 
 
-def _result(record: _Record, status: str, fraction: float, output: str) -> TestResult:
+def _result(record: TestRecord, status: str, fraction: float, output: str) -> TestResult:
     """The test's entry; the notes of the `feedback` fixture follow the verdict's own text."""
     output = "\n\n".join(text for text in (output, *record.feedback.notes) if text.strip())
     return TestResult(
@@ -307,141 +310,3 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             terminalreporter.section(title)
             for line in lines:
                 terminalreporter.write_line(line)
-
-
-# ----------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="session")
-def grading_options(pytestconfig: pytest.Config) -> GradingOptions:
-    options = recorder_of(pytestconfig).options
-    assert options is not None, "the autograder plugin was not configured"
-    return options
-
-
-@pytest.fixture(scope="session")
-def submission(pytestconfig: pytest.Config, grading_options: GradingOptions,
-               tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The student's submission, found once per session (`grade()` hands in the one it found)."""
-    recorder = recorder_of(pytestconfig)
-    if recorder.submission is None:
-        from autograder.submission import find_submission
-
-        recorder.submission = find_submission(grading_options.submission_root,
-                                              tmp_path_factory.mktemp("submission"))
-    return recorder.submission
-
-
-@pytest.fixture(scope="session")
-def student(submission: Any, grading_options: GradingOptions,
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The seam to student code: every call runs in a separate worker process."""
-    from autograder.student import Student
-
-    device = grading_options.device
-    if device == "auto":
-        import torch
-
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    handle = Student(submission, call_timeout=grading_options.settings.limits.call_timeout_s,
-                     device=device, workdir=tmp_path_factory.mktemp("worker"))
-    try:
-        yield handle
-    finally:
-        try:
-            handle.close()
-        except Exception as error:  # not the last test's fault: log it, do not fail it
-            print(f"autograder: closing the student worker failed: {error!r}", file=sys.stderr)
-
-
-class OracleUnavailable(RuntimeError):
-    """The reference solution is not in this copy (e.g. the student handout)."""
-
-
-class Oracle:
-    """The reference solution, loaded in-process from `reference/problemN.py` on first use."""
-
-    def __init__(self, folder: Path) -> None:
-        if not folder.is_dir():
-            raise OracleUnavailable(f"the reference solution folder {folder} is missing: hidden "
-                                    "checks need it and cannot run from the student handout")
-        self._folder = folder
-        self._modules: dict[str, Any] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        if not re.fullmatch(r"problem\d+", name):
-            raise AttributeError(name)
-        if name not in self._modules:
-            self._modules[name] = self._load(name)
-        return self._modules[name]
-
-    def _load(self, name: str) -> Any:
-        import importlib.util
-
-        path = self._folder / f"{name}.py"
-        if not path.is_file():
-            raise OracleUnavailable(f"the reference solution has no {path.name}")
-        module_name = f"_autograder_reference_{name}"
-        spec = importlib.util.spec_from_file_location(module_name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module  # dataclasses and pickling look modules up by name
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[module_name]
-            raise
-        return module
-
-
-@pytest.fixture(scope="session")
-def oracle() -> Oracle:
-    """The reference solution as an oracle for hidden checks: `oracle.problem2.f(...)`."""
-    return Oracle(REPO_ROOT / "reference")
-
-
-class PartialScore:
-    """`score.set(fraction)`: the share of the test's points earned so far (the last call wins)."""
-
-    def __init__(self, record: _Record | None) -> None:
-        self._record = record
-
-    def set(self, fraction: float) -> None:
-        if not _is_finite_number(fraction) or not 0 <= fraction <= 1:
-            raise ValueError(f"score.set() needs a fraction in [0, 1], not {fraction!r}")
-        if self._record is not None:
-            self._record.fraction = float(fraction)
-
-
-class LeaderboardValue:
-    """`leaderboard_value.set(x)`: this test's value (a number or a string) for its column."""
-
-    def __init__(self, record: _Record | None) -> None:
-        self._record = record
-
-    def set(self, value: float | str) -> None:
-        if not (isinstance(value, str) or _is_finite_number(value)):
-            raise ValueError(f"a leaderboard value must be a finite number or a string, not {value!r}")
-        if self._record is not None:
-            self._record.leaderboard_value = value
-
-
-def _is_finite_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-@pytest.fixture
-def score(request: pytest.FixtureRequest) -> PartialScore:
-    """Partial credit for a @partial_credit test; never shared between parametrized cases."""
-    return PartialScore(recorder_of(request.config).records.get(request.node.nodeid))
-
-
-@pytest.fixture
-def leaderboard_value(request: pytest.FixtureRequest) -> LeaderboardValue:
-    return LeaderboardValue(recorder_of(request.config).records.get(request.node.nodeid))
-
-
-@pytest.fixture
-def feedback(request: pytest.FixtureRequest) -> Feedback:
-    """Notes and figures for this test's result, shown whether it passes or fails (a hidden
-    check must not put its inputs or expected values in them)."""
-    record = recorder_of(request.config).records.get(request.node.nodeid)
-    return record.feedback if record is not None else Feedback()

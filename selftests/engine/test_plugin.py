@@ -16,7 +16,7 @@ import pytest
 
 from autograder import assignment, grade as grade_module, plugin
 from autograder.grade import grade
-from autograder.plugin import Oracle, OracleUnavailable, PartialScore
+from autograder.fixtures import Oracle, OracleUnavailable, PartialScore
 from autograder.results import ConfigurationError, validate
 
 FIXTURES = Path(__file__).parent / "fixtures"

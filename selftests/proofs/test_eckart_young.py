@@ -8,7 +8,8 @@ import pytest
 import sympy
 import torch
 
-from autograder.plugin import REPO_ROOT, Oracle
+from autograder.fixtures import Oracle
+from autograder.plugin import REPO_ROOT
 
 # X = U Sigma V^T with rational orthogonal U (3x3) and V (2x2): singular values 3 and 1, exactly
 U = sympy.Matrix([[1, 2, 2], [2, 1, -2], [2, -2, 1]]) / 3

@@ -8,7 +8,8 @@ import sympy
 import torch
 
 from autograder import equivalence
-from autograder.plugin import REPO_ROOT, Oracle
+from autograder.fixtures import Oracle
+from autograder.plugin import REPO_ROOT
 
 W, Z1, G = sympy.symbols("w z1 g", real=True)
 T = sympy.Symbol("T", integer=True, positive=True)

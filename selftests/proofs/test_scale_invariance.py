@@ -9,7 +9,8 @@ import sympy
 import torch
 
 from autograder import equivalence
-from autograder.plugin import REPO_ROOT, Oracle
+from autograder.fixtures import Oracle
+from autograder.plugin import REPO_ROOT
 
 LAM = sympy.Symbol("lam", positive=True)
 ETA = sympy.Symbol("eta", real=True)
