@@ -38,10 +38,20 @@ class SkippedStatement:
                 f"({self.reason}{defined})")
 
 
+Origin = tuple[int, int]
+"""(cell, line in that cell), both 1-based, as `SkippedStatement` counts them."""
+
+
 @dataclass(frozen=True)
 class Converted:
     source: str                     # a module that compiles and only defines things
     skipped: list[SkippedStatement]  # in notebook order
+    origins: tuple[Origin | None, ...] = ()  # line i + 1 of `source` came from origins[i]; None
+                                             # for the lines the conversion wrote (header, blanks)
+
+    def origin(self, line: int) -> Origin | None:
+        """Where line `line` (1-based) of `source` stands in the notebook, if it came from it."""
+        return self.origins[line - 1] if 0 < line <= len(self.origins) else None
 
 
 class NotebookError(ValueError):
@@ -56,21 +66,35 @@ def definitions_only(notebook: str | bytes | Mapping, name: str = "the notebook"
     """Keep the definitions of a notebook (its JSON text, or the parsed JSON) as module source.
     `name` only labels the generated header. Raises NotebookError for something not a notebook."""
     scope = Scope()
-    futures: list[str] = []
-    chunks: list[str] = []
+    futures: list[_Kept] = []
+    chunks: list[list[_Kept]] = []
     skipped: list[SkippedStatement] = []
     for cell_number, text in _code_cells(_parse_json(notebook)):
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         kept = _convert_cell(cell_number, lines, scope, futures, skipped)
         if kept:
-            chunks.append(f"# --- cell {cell_number}\n" + "\n".join(kept))
+            chunks.append([_Kept(f"# --- cell {cell_number}"), *kept])
     skipped.sort(key=lambda entry: (entry.cell, entry.line))
-    source = _assemble(name, futures, chunks, skipped)
+    source, origins = _assemble(name, futures, chunks, skipped)
     try:  # every kept statement compiled on its own already: this is a safety net
         compile(source, "<converted notebook>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as error:
         raise NotebookError(f"the converted notebook does not compile: {error}") from error
-    return Converted(source, skipped)
+    return Converted(source, skipped, origins)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """Text of the converted module; `origin` is where its first line stands in the notebook."""
+
+    text: str
+    origin: Origin | None = None
+
+    def lines(self) -> list[tuple[str, Origin | None]]:
+        if self.origin is None:
+            return [(line, None) for line in self.text.split("\n")]
+        cell, first = self.origin
+        return [(line, (cell, first + offset)) for offset, line in enumerate(self.text.split("\n"))]
 
 
 def describe_skipped(skipped: list[SkippedStatement], limit: int = 10) -> list[str]:
@@ -119,8 +143,8 @@ def _code_cells(notebook: Mapping) -> list[tuple[int, str]]:
     return found
 
 
-def _convert_cell(cell: int, lines: list[str], scope: Scope, futures: list[str],
-                  skipped: list[SkippedStatement]) -> list[str]:
+def _convert_cell(cell: int, lines: list[str], scope: Scope, futures: list[_Kept],
+                  skipped: list[SkippedStatement]) -> list[_Kept]:
     """The kept statements of one cell, as source text; records what was left out."""
     first = next((index for index, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].lstrip().startswith("%%"):
@@ -138,18 +162,18 @@ def _convert_cell(cell: int, lines: list[str], scope: Scope, futures: list[str],
         skipped.append(SkippedStatement(cell, number, one_line(shown),
                                         f"the cell does not parse ({message}), so none of it is used"))
         return []
-    kept = []
+    kept: list[_Kept] = []
     for statement in tree.body:
-        segment = _segment(python_lines, statement)
+        segment, first_line = _segment(python_lines, statement)
         reason = judge(statement, scope)
         if reason is None:
             reason = _compile_problem(segment, scope.future_flags)
         if reason is None:
             scope.bind(statement)
             is_future = isinstance(statement, ast.ImportFrom) and statement.module == "__future__"
-            if kept and not is_future and ("\n" in segment or "\n" in kept[-1]):
-                kept.append("")  # a blank line around multi-line statements, for readability
-            (futures if is_future else kept).append(segment)
+            if kept and not is_future and ("\n" in segment or "\n" in kept[-1].text):
+                kept.append(_Kept(""))  # a blank line around multi-line statements, for readability
+            (futures if is_future else kept).append(_Kept(segment, (cell, first_line)))
         elif reason:
             skipped.append(SkippedStatement(cell, statement.lineno, one_line(segment.split("\n")[0]),
                                             reason, bound_names(statement)))
@@ -246,9 +270,10 @@ class _LineScanner:
 
 # ------------------------------------------------------------------------------- source output
 
-def _segment(lines: list[str], statement: ast.stmt) -> str:
-    """The statement's own text: decorators included, not what shares its line after `;`.
-    Column offsets count UTF-8 bytes; a top-level decorator's `@` opens its line."""
+def _segment(lines: list[str], statement: ast.stmt) -> tuple[str, int]:
+    """The statement's own text and the line it starts on: decorators included, not what shares
+    its line after `;`. Column offsets count UTF-8 bytes; a top-level decorator's `@` opens its
+    line."""
     decorators = getattr(statement, "decorator_list", [])
     start_line, start_col = ((decorators[0].lineno, 0) if decorators
                              else (statement.lineno, statement.col_offset))
@@ -256,7 +281,7 @@ def _segment(lines: list[str], statement: ast.stmt) -> str:
     picked = [line.encode("utf-8") for line in lines[start_line - 1:end_line]]
     picked[-1] = picked[-1][:statement.end_col_offset]
     picked[0] = picked[0][start_col:]
-    return "\n".join(part.decode("utf-8", "replace") for part in picked)
+    return "\n".join(part.decode("utf-8", "replace") for part in picked), start_line
 
 
 def _compile_problem(segment: str, future_flags: int) -> str | None:
@@ -269,8 +294,9 @@ def _compile_problem(segment: str, future_flags: int) -> str | None:
     return None
 
 
-def _assemble(name: str, futures: list[str], chunks: list[str],
-              skipped: list[SkippedStatement]) -> str:
+def _assemble(name: str, futures: list[_Kept], chunks: list[list[_Kept]],
+              skipped: list[SkippedStatement]) -> tuple[str, tuple[Origin | None, ...]]:
+    """The module's source, and where each of its lines came from."""
     header = [f"# Generated by the autograder from {one_line(name, 100)}, which was not run.",
               "# Only its definitions are kept: imports, def, class, and assignments of simple values."]
     if skipped:
@@ -278,4 +304,10 @@ def _assemble(name: str, futures: list[str], chunks: list[str],
         header += [f"#   {entry.describe()}" for entry in skipped[:_MAX_HEADER_ENTRIES]]
         if len(skipped) > _MAX_HEADER_ENTRIES:
             header.append(f"#   and {len(skipped) - _MAX_HEADER_ENTRIES} more")
-    return "\n\n".join(["\n".join(header), *(["\n".join(futures)] if futures else []), *chunks]) + "\n"
+    blocks = [[_Kept("\n".join(header))], *([futures] if futures else []), *chunks]
+    lines: list[tuple[str, Origin | None]] = []
+    for block in blocks:
+        if lines:
+            lines.append(("", None))  # a blank line between blocks
+        lines += [line for kept in block for line in kept.lines()]
+    return "\n".join(text for text, _ in lines) + "\n", tuple(origin for _, origin in lines)

@@ -22,7 +22,9 @@ from autograder.assignment import Part
 from autograder.feedback import Figure, figures_html, markdown_to_html
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "gradescope-results.schema.json"
-OUTPUT_LIMIT = 8_000
+OUTPUT_LIMIT = 8_000    # one test's feedback: a screenful or two
+NOTE_LIMIT = 3_000      # one note about the submission (a notebook's list of left-out statements)
+SUMMARY_LIMIT = 30_000  # the top-level feedback: the table and every note (Gradescope allows more)
 DECIMALS = 4
 _TOLERANCE = 0.5 * 10.0 ** -DECIMALS
 INTERNAL_ERROR = "internal error in this check; the instructor has been told"
@@ -285,7 +287,7 @@ class Results:
             cells = [label, what, f"{format_points(score)} / {format_points(maximum)}", reason]
             lines.append("| " + " | ".join(_table_cell(cell) for cell in cells) + " |")
         if self.notes:
-            lines += ["", "About your submission:", *[f"- {clean_text(note, 1_000)}" for note in self.notes]]
+            lines += ["", "About your submission:", *[f"- {clean_text(note, NOTE_LIMIT)}" for note in self.notes]]
         return "\n".join(lines)
 
     def to_gradescope(self) -> dict[str, Any]:
@@ -293,7 +295,7 @@ class Results:
         document: dict[str, Any] = {
             "score": self.score,
             "execution_time": round(max(0.0, self.execution_time), 2),
-            "output": clean_text(self.summary_markdown()),
+            "output": clean_text(self.summary_markdown(), SUMMARY_LIMIT),
             "output_format": "md",
             "stdout_visibility": "hidden",
             "tests": [test.to_gradescope() for test in self.ordered_tests()],

@@ -29,6 +29,7 @@ from typing import Any
 
 from autograder import wire
 from autograder.checks import CheckFailed
+from autograder.provenance import explain
 from autograder.sandbox import Limits, Sandbox, Watchdog, reap_all
 from autograder.submission import Submission
 
@@ -248,8 +249,14 @@ class Student:
             self._kill()
             raise WorkerCrashed(f"{what} sent back a malformed or out-of-turn reply")
         if not reply["ok"]:
-            raise _failure(reply.get("error"), what)
+            raise self._in_student_terms(_failure(reply.get("error"), what))
         return reply
+
+    def _in_student_terms(self, failure: CheckFailed) -> CheckFailed:
+        """The failure with its traceback pointing at the submitted files and notebook cells."""
+        if not failure.detail or not self.submission.sources:
+            return failure
+        return type(failure)(failure.message, detail=explain(failure.detail, self.submission.sources))
 
     def _ensure_worker(self, *, import_submission: bool = True) -> None:
         if self._process is not None and self._process.poll() is None:

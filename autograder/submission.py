@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from autograder.notebook import NotebookError, definitions_only, describe_skipped, one_line
+from autograder.provenance import SourceMap
 
 __all__ = ["CHECKPOINT", "PROBLEMS", "Submission", "find_submission"]
 
@@ -44,6 +45,8 @@ class Submission:
                                     # "pennkey_hw2_problem5.ipynb (definitions only)"
     problems: dict[str, list[str]]  # key -> notes about that file, for the feedback of its parts;
                                     # each reads after "`<origin>`: " (it does not repeat the name)
+    sources: dict[str, SourceMap] = field(default_factory=dict)  # problem key -> the submitted
+                                    # file behind the graded one, for errors in the student's terms
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class _Loaded:
     content: bytes | None = None
     problems: list[str] = field(default_factory=list)
     empty: bool = False
+    source: SourceMap | None = None  # problem files only
 
 
 def find_submission(root: Path, workdir: Path) -> Submission:
@@ -94,6 +98,8 @@ def find_submission(root: Path, workdir: Path) -> Submission:
             loaded.path.write_bytes(loaded.content)
         result.files[key] = loaded.path
         result.origin[key] = loaded.origin
+        if loaded.source is not None:
+            result.sources[key] = loaded.source
         if loaded.problems:
             result.problems[key] = loaded.problems
     if any(key not in result.files for key in PROBLEMS):
@@ -231,7 +237,8 @@ def _load(key: str, candidate: _Found, notes: list[str]) -> _Loaded | None:
     if not is_notebook:
         text, problem = _decode_source(data)
         loaded = _Loaded(_label(candidate.relative), path=candidate.path, empty=not data.strip(),
-                         problems=[problem] if problem else [])
+                         problems=[problem] if problem else [],
+                         source=SourceMap(_label(candidate.relative)))
         if text is not None:
             loaded.content = text.encode("utf-8")
             loaded.origin += " (re-encoded as UTF-8)"
@@ -263,7 +270,8 @@ def _load_notebook(key: str, candidate: _Found, data: bytes, notes: list[str]) -
     if empty:
         problems.append("Nothing in it could be kept: it defines no function.")
     return _Loaded(f"{_label(candidate.relative)} (definitions only)", problems=problems,
-                   content=converted.source.encode("utf-8"), empty=empty)
+                   content=converted.source.encode("utf-8"), empty=empty,
+                   source=SourceMap(_label(candidate.relative), converted))
 
 
 def _read_capped(path: Path, cap: int) -> bytes | None:

@@ -58,7 +58,7 @@ def rnn_weight_gradient(w_z: Tensor, z1: Tensor, T: int, grad_zT: Tensor) -> Ten
         A tensor of shape (p, p) whose entry (i, j) is dl/d(w_z)_ij: the same layout as the `.grad`
         PyTorch would store in w_z. For T = 1 it is all zeros; for T = 2 it is the outer product
         grad_zT (z^1)^T. Careful: w_z appears T-1 times in z^T and matrices do not commute, so the
-        scalar formula (T-1) w^(T-2) does not carry over as a matrix power.
+        derivative of a scalar power w^(T-1) does not carry over as a matrix power.
     """
     raise NotImplementedError("6.a: return dl/dw_z, shape (p, p)")
 

@@ -272,3 +272,23 @@ def test_a_long_arithmetic_chain_does_not_overflow_the_checker():
     assert namespace["TOTAL"] == 990
     too_deep = definitions_only(notebook("TOTAL = " + " + ".join(["1"] * 20_000)))
     assert "nested too deeply" in too_deep.skipped[0].reason
+
+
+def test_every_kept_line_knows_its_cell_and_line():
+    cells = ["!pip install x\nfrom __future__ import annotations\nimport math\ndata = load()",
+             "%matplotlib inline\n\n@staticmethod\ndef f(x):\n    return math.sqrt(x)  # ok\nRATE = 0.1"]
+    parsed = notebook(*cells)
+    converted = definitions_only(parsed)
+    lines = converted.source.split("\n")
+    mapped = 0
+    for number, line in enumerate(lines, start=1):
+        origin = converted.origin(number)
+        if origin is None:
+            assert not line or line.startswith("#"), line  # the conversion's own lines
+            continue
+        cell, cell_line = origin
+        written = "".join(parsed["cells"][cell - 1]["source"]).split("\n")[cell_line - 1]
+        assert written.startswith(line) and line.strip(), (written, line)  # a comment may end it
+        mapped += 1
+    assert mapped == 6  # the future import, import math, the decorated def (3 lines), RATE
+    assert converted.origin(0) is None and converted.origin(len(lines) + 1) is None

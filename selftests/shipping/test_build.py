@@ -106,6 +106,23 @@ def test_no_hidden_check_in_the_handout(handout) -> None:
     assert names >= 10 and searched >= names
 
 
+def _squeezed(text: str) -> str:
+    """Lower case, without spaces or multiplication signs, `**` as `^`: one spelling of a formula."""
+    return text.lower().replace("**", "^").replace("*", "").replace(" ", "").replace("\n", "")
+
+
+# Closed forms that students derive for an autograded symbolic part (6.a's scalar gradient, which
+# hidden checks expect under other names). 3.a's 1/lambda is not here: the homework states it.
+DERIVED_ANSWERS = ("(T-1) w^(T-2)", "w**(T - 2)", "w^(T-2)", "(T - 1) * w ** (T - 2)")
+
+
+def test_the_handout_never_states_a_derived_closed_form(handout) -> None:
+    shipped = _squeezed("\n".join(text or "" for text in texts_under(handout).values()))
+    assert not [form for form in DERIVED_ANSWERS if _squeezed(form) in shipped]
+    reference = _squeezed((REPO / "reference" / "problem6.py").read_text())
+    assert all(_squeezed(form) in reference for form in DERIVED_ANSWERS[2:])  # the search can hit
+
+
 def test_builds_are_reproducible(built, tmp_path) -> None:
     again = build(REPO, tmp_path)
     assert again.autograder_zip.read_bytes() == built.autograder_zip.read_bytes()

@@ -4,7 +4,8 @@ Two gradings cover every case (with --only, to stay cheap):
 - a zipped folder (`Pennkey HW2/`) holding `Problem1.PY` beside a notebook for problem 1 (the .py
   wins, the feedback says so), a `problem2.py` with a syntax error, a `PROBLEM3.py` importing a
   package that is not installed, a Latin-1 `problem6.py`, and stray files;
-- a folder with an empty `problem2.py` and no problem 1 at all.
+- a folder with an empty `problem2.py`, no problem 1 at all, and a problem-6 notebook whose
+  function needs a global that only a left-out statement (data loading) defines.
 """
 from __future__ import annotations
 
@@ -19,10 +20,10 @@ NOT_INSTALLED = "not_a_real_package_for_hw2"
 SYNTAX_ERROR = "import torch\n\n\ndef optimal_factorization(X, r)\n    return X, X\n"  # line 4
 
 
-def _notebook(source: str) -> str:
+def _notebook(*cells: str) -> str:
     return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
         {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-         "source": source.splitlines(keepends=True)}]})
+         "source": source.splitlines(keepends=True)} for source in cells]})
 
 
 def _with_import_after_future(source: str, line: str) -> str:
@@ -53,12 +54,21 @@ def messy(tmp_path_factory) -> dict:
     return grade_folder(root / "submission", root / "results.json", "--only", *FAST_PROBLEMS)
 
 
+NEEDS_A_LEFT_OUT_GLOBAL = ("import torch\n", "history = torch.load('grads.pt')\n"
+                           "SCALE = len(history)\n",
+                           "def clip_gradient_norm(grad, max_norm):\n"
+                           "    norm = grad.norm() * SCALE\n"
+                           "    return grad if norm <= max_norm else grad * (max_norm / norm)\n")
+
+
 @pytest.fixture(scope="module")
 def sparse(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("sparse")
     (root / "submission").mkdir()
     (root / "submission" / "problem2.py").write_bytes(b"")
-    return grade_folder(root / "submission", root / "results.json", "--only", "problem1", "problem2")
+    (root / "submission" / "hw2_problem6.ipynb").write_text(_notebook(*NEEDS_A_LEFT_OUT_GLOBAL))
+    return grade_folder(root / "submission", root / "results.json",
+                        "--only", "problem1", "problem2", "problem6")
 
 
 def outputs(results: dict, label: str) -> list[str]:
@@ -107,9 +117,22 @@ def test_stray_files_are_ignored(messy) -> None:
 
 def test_an_empty_file_and_a_missing_file_score_zero_and_are_named(sparse) -> None:
     scores = part_scores(sparse)
-    assert set(scores) == {"1.b", "1.c", "1.e", "2.a", "2.b", "2.c"}
+    assert set(scores) == {"1.b", "1.c", "1.e", "2.a", "2.b", "2.c", "6.a", "6.c"}
     assert all(score == 0 for score, _ in scores.values())
     assert all("problem1.py was not found in the submission" in text
                for label in ("1.b", "1.c", "1.e") for text in outputs(sparse, label))
     assert "`problem2.py`: The file is empty" in sparse["output"]
     assert all("is not defined in the submission" in text for text in outputs(sparse, "2.b"))
+
+
+def test_a_notebook_error_names_the_cell_and_the_left_out_global_it_needed(sparse) -> None:
+    public, hidden = ([test["output"] for test in sparse["tests"] if test["number"] == "6.c"
+                       and ("(case " in test["name"]) == is_hidden]  # hidden checks' names
+                      for is_hidden in (False, True))
+    assert part_scores(sparse)["6.c"][0] == 0 and public and hidden
+    for text in public:
+        assert 'File "hw2_problem6.ipynb", cell 3, line 2, in clip_gradient_norm' in text
+        assert "SCALE is defined in hw2_problem6.ipynb only by a statement the grader leaves out " \
+               "(cell 2, line 2: SCALE = len(history)" in " ".join(text.split())
+    assert "cell 2, line 1: `history = torch.load('grads.pt')`" in sparse["output"]
+    assert not [text for text in hidden if "SCALE" in text or "cell 3" in text]

@@ -8,8 +8,9 @@ Expected values come from properties recomputed here, never from a reference sol
 - 6.a hidden_state_regime: matrices with exactly representable entries whose answer follows from
   their structure (stated next to each case); the string is compared case-insensitively after
   stripping spaces.
-- 6.a scalar_rnn_gradient: sympy equivalence with (T-1) w^(T-2) z1 g, for a symbolic positive
-  integer T and for T = 2 (where it is g z1).
+- 6.a scalar_rnn_gradient: sympy equivalence with the chain rule applied to the definition,
+  g * d(w^(T-1) z1)/dw differentiated by sympy (the closed form is the student's to derive, so it
+  is written nowhere in the checks), for a symbolic positive integer T and for T = 2.
 - 6.c clip_gradient_norm: rescaled to norm max_norm when the norm is larger, unchanged otherwise,
   zero stays zero; relative tolerance 1e-5 (torch.nn.utils.clip_grad_norm_'s 1e-6 passes); the
   argument must not be modified in place.
@@ -126,13 +127,13 @@ def test_hidden_state_regime(student, case):
 
 # --------------------------------------------------------------- 6.a: the scalar gradient
 def check_scalar_gradient(student: Any, names: tuple[str, str, str, str], T: int | None) -> None:
-    """scalar_rnn_gradient(w, z1, T, g) is equivalent to (T-1) w^(T-2) z1 g.
+    """scalar_rnn_gradient(w, z1, T, g) is equivalent to g * d(z^T)/dw with z^T = w^(T-1) z1.
 
     `names` name the symbols (w, z1, T, g); T None sends T as a positive integer symbol.
     """
     w, z1, g = (sympy.Symbol(name, real=True) for name in (names[0], names[1], names[3]))
     steps = sympy.Symbol(names[2], positive=True, integer=True) if T is None else T
-    expected = (steps - 1) * w ** (steps - 2) * z1 * g
+    expected = g * sympy.diff(w ** (steps - 1) * z1, w)  # the chain rule, by sympy
     value = student.problem6.scalar_rnn_gradient(w, z1, steps, g)
     free = [w, z1, g] + ([steps] if T is None else [])
     equivalence.assert_equivalent(value, expected, free, "scalar_rnn_gradient(w, z1, T, g)",
@@ -143,7 +144,7 @@ def check_scalar_gradient(student: Any, names: tuple[str, str, str, str], T: int
 @weight(0.5)
 @pytest.mark.parametrize("T", [None, 2], ids=["T symbolic", "T = 2"])
 def test_scalar_rnn_gradient(student, T):
-    """scalar_rnn_gradient(w, z1, T, g) is (T-1) w^(T-2) z1 g, for symbolic T and for T = 2."""
+    """scalar_rnn_gradient(w, z1, T, g) is dl/dw for z^T = w^(T-1) z1, for symbolic T and T = 2."""
     check_scalar_gradient(student, ("w", "z1", "T", "g"), T)
 
 
