@@ -11,7 +11,8 @@
 #                         the machine has no NVIDIA GPU (Gradescope: ~200 MB instead of several GB
 #                         of CUDA libraries); set it empty for PyPI's build only. Where that index
 #                         cannot be reached, pip falls back to PyPI by itself.
-#   AUTOGRADER_SKIP_CIFAR=1                                 do not fetch the CIFAR-10 test set
+#   AUTOGRADER_SKIP_CIFAR=1   do not download the CIFAR-10 test set when the zip does not bundle it
+#   AUTOGRADER_CIFAR_URL=URL  a mirror of the official CIFAR-10 archive (its MD5 is still checked)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -65,6 +66,6 @@ PY
 for step in "$ROOT"/setup.d/*.sh; do
   [ -e "$step" ] || continue
   say "running setup.d/$(basename "$step")"
-  ROOT="$ROOT" VENV="$VENV" bash "$step"
+  ROOT="$ROOT" VENV="$VENV" DEV="$DEV" bash "$step"
 done
 say "done"

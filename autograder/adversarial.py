@@ -271,9 +271,11 @@ def read_test_set(data_dir: Path | None, limit: int | None) -> CifarSplit:
     except CifarDataError as error:
         raise CheckFailed(
             "the CIFAR-10 test set is not available to the grader, so the checkpoint could not be "
-            f"scored (this is not your fault: tell the course staff). For the staff: {error} "
-            f"The default location is {DEFAULT_DATA_DIR}/cifar-10-batches-py; setup.sh "
-            "downloads it.") from None
+            "scored. On Gradescope this is not your fault: tell the course staff. On your own "
+            "machine: give the folder that holds cifar-10-batches-py with --data DIR. "
+            f"For the staff: {error} The default location is {DEFAULT_DATA_DIR}/"
+            "cifar-10-batches-py: build the zip with it there, or let setup.sh fetch it "
+            "(setup.d/20-cifar-test-set.sh).") from None
 
 
 def score_checkpoint(student: Any, options: Any) -> CheckpointScore:

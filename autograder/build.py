@@ -80,8 +80,9 @@ class BuildReport:
             lines.append(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(names)} files)")
         lines.append("CIFAR-10 test set: " + (
             "bundled from data/cifar-10-batches-py" if self.data_bundled else
-            "not bundled (no data/cifar-10-batches-py/test_batch here): Gradescope's setup must "
-            "fetch it, or 5.a scores 0 with a note; see docs/instructors.md"))
+            "not bundled (no data/cifar-10-batches-py/test_batch here): setup.sh downloads it "
+            "on Gradescope (setup.d/20-cifar-test-set.sh; 5.a scores 0 with a note if that "
+            "fails); see docs/instructors.md"))
         return "\n".join(lines)
 
 
