@@ -22,7 +22,7 @@ from autograder.notebook import Converted, SkippedStatement
 
 __all__ = ["SourceMap", "explain"]
 
-_TRACEBACK_FRAME = re.compile(r'File "[^"\n]*?/?(problem\d+)\.py", line (\d+)')
+_TRACEBACK_FRAME = re.compile(r'File "(?:[^"\n]*/)?(problem\d+)\.py", line (\d+)')
 _SYNTAX_ERROR_PLACE = re.compile(r"\((problem\d+)\.py, line (\d+)\)")  # SyntaxError's own text
 _UNDEFINED_NAME = re.compile(r"NameError: name '([A-Za-z_]\w*)' is not defined")
 

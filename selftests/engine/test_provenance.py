@@ -54,3 +54,8 @@ def test_files_without_a_map_and_lines_the_conversion_wrote_stay_honest() -> Non
     header_line = explain(trace("problem5", 1, "ValueError: bad"),
                           {"problem5": SourceMap("nb.ipynb", CONVERTED)})
     assert 'File "nb.ipynb" (converted), line 1' in header_line
+
+
+def test_a_helper_module_whose_name_ends_like_a_problem_is_left_alone() -> None:
+    detail = trace("problem5", ASSERT_LINE, "ValueError: bad").replace("/problem5.py", "/myproblem5.py")
+    assert explain(detail, {"problem5": SourceMap("nb.ipynb", CONVERTED)}) == detail
