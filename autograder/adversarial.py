@@ -31,11 +31,10 @@ from torch import nn
 
 from autograder.checkpoint import CheckpointError, load_into_allcnn
 from autograder.checks import CheckFailed
-from autograder.cifar import CifarDataError, CifarSplit, load_test_set
+from autograder.cifar import DEFAULT_DATA_DIR, CifarDataError, CifarSplit, load_test_set
 
 EPS_8_OF_255 = 8 / 255
 DEFAULT_BATCH = {"cuda": 1000, "cpu": 32}  # CPU: as fast as 100, and 250 MB less memory
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # holds cifar-10-batches-py/
 MAX_CHECKPOINT_BYTES = 64_000_000  # an All-CNN state dict is 6.7 MB
 ATTACKED_IMAGES_ON_CPU = 1_000     # leaderboard FGSM accuracy: the first images only, without a GPU
 

@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Sequence
 
 from autograder.assignment import Assignment, Part, load_assignment
+from autograder.cifar import DEFAULT_DATA_DIR  # where tests/public/test_problem5.py looks too
 from autograder.grade import DEVICES, grade
 from autograder.results import Results, TestResult, format_points
 from autograder.sandbox import reap_all
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_CHECKS = REPO_ROOT / "tests" / "public"
-DEFAULT_DATA_DIR = REPO_ROOT / "data"  # where tests/public/test_problem5.py looks by default
 DEFAULT_FIGURES_DIR = Path("check-figures")  # relative to where `check` runs
 CHECKPOINT_PART = "5.a"
 _MISSING_PREFIX = "<missing "  # node id of the stand-in `fill_missing_parts` adds for a shortfall

@@ -21,6 +21,7 @@ from typing import Any, Sequence
 import numpy as np
 
 BATCHES_FOLDER = "cifar-10-batches-py"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # holds BATCHES_FOLDER; not in git
 ARCHIVE_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 ARCHIVE_MD5 = "c58f30108f718f92721af3b95e74349a"
 ARCHIVE_BYTES = 170_498_071
@@ -209,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import sys
 
     args = list(sys.argv[1:] if argv is None else argv)
-    data_dir = Path(args[0]) if args else Path(__file__).resolve().parent.parent / "data"
+    data_dir = Path(args[0]) if args else DEFAULT_DATA_DIR
     try:
         split = load_test_set(data_dir)
     except CifarDataError as error:

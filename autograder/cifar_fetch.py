@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Sequence
 
 from autograder.cifar import (ARCHIVE_BYTES, ARCHIVE_MD5, ARCHIVE_URL, BATCHES_FOLDER,
-                              CifarDataError, load_test_set)
+                              DEFAULT_DATA_DIR, CifarDataError, load_test_set)
 
 KEPT_FILES = ("test_batch", "batches.meta")
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _MAX_DOWNLOAD = 2 * ARCHIVE_BYTES  # a server that sends far more is not sending CIFAR-10
 _CHUNK = 1 << 20
 
