@@ -63,9 +63,10 @@ print(f"[setup] torch {torch.__version__}, torchvision {torchvision.__version__}
       f"numpy {numpy.__version__}, sympy {sympy.__version__}: imports work")
 PY
 
-for step in "$ROOT"/setup.d/*.sh; do
+# The engine's steps (setup.d/), then each assignment's own (tests/NAME/setup.d/: its data).
+for step in "$ROOT"/setup.d/*.sh "$ROOT"/tests/*/setup.d/*.sh; do
   [ -e "$step" ] || continue
-  say "running setup.d/$(basename "$step")"
+  say "running ${step#"$ROOT"/}"
   ROOT="$ROOT" VENV="$VENV" DEV="$DEV" bash "$step"
 done
 say "done"

@@ -1,83 +1,118 @@
-"""The assignment's settings (`assignment.toml`), read once and checked before any grading starts.
+"""One assignment's settings (its `tests/<name>/assignment.toml`), checked before any grading starts.
 
-A typo in the settings file must stop the grader loudly rather than silently grade with a wrong
-point total, so every key is checked: unknown keys, bad types, duplicate parts, non-positive points
-and unknown visibilities are all `AssignmentError`s that name the offending key.
+A typo in the settings must stop the grader loudly rather than silently grade with a wrong point
+total, so every key is checked: unknown keys, bad types, duplicate parts or files, a part that
+names no submitted file, non-positive points and unknown visibilities are all `AssignmentError`s
+that name the offending key. Every key is described in `docs/adding-an-assignment.md`.
+
+The engine reads everything here except `[checks]`, which belongs to the assignment's own checks
+(thresholds, sizes): the engine hands it over as a `Table` for them to read and check.
 """
 
 from __future__ import annotations
 
-import math
 import re
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10 (Gradescope's Ubuntu 22.04): the same parser, as a package
-    import tomli as tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-DEFAULT_PATH = Path(__file__).with_name("assignment.toml")
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10 (Gradescope's Ubuntu 22.04): the same parser, as a package
+    import tomli as tomllib
+
+from autograder.settings_table import SettingsError, Table
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 """Gradescope's visibility values, shared with the decorators and the plugin."""
 
-_LABEL = re.compile(r"^[1-9][0-9]*\.[a-z]+$")
+FILE_KINDS = ("module", "checkpoint")
+_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,18}[A-Za-z0-9])?$")  # 4.c, 7, 2.2, Q3
+_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
-class AssignmentError(ValueError):
+class AssignmentError(SettingsError):
     """The settings file is missing, unreadable or inconsistent."""
 
 
 @dataclass(frozen=True)
+class SubmittedFile:
+    """One file a submission holds: a Python module the checks call (`student.<key>`), standing
+    for `<key>.py` or a notebook whose name matches `notebook`; or a checkpoint named `key`."""
+
+    key: str
+    kind: str
+    notebook: str | None = None   # a regular expression searched in the lower-cased notebook name
+    max_mb: float | None = None   # None: the engine's cap for this kind of file
+
+    @property
+    def shown_name(self) -> str:
+        return f"{self.key}.py" if self.kind == "module" else self.key
+
+
+@dataclass(frozen=True)
 class Part:
-    """One autograded part of the contract, e.g. 2.b worth 8 points, needing `problem2.py`."""
+    """One autograded part, e.g. 4.c worth 8 points, fed by the file `lab4`."""
 
     label: str
     points: float
     file: str
     what: str
+    problem: str = ""  # the checks' group: test files `test_<problem>.py`; defaults to `file`
+    bonus: bool = False  # extra credit: earns points, not part of the total set on Gradescope
 
-    @property
-    def problem(self) -> str:
-        """The problem this part belongs to ("problem2" for "2.b"), which names its test files."""
-        return "problem" + self.label.split(".", 1)[0]
+    def __post_init__(self) -> None:
+        if not self.problem:
+            object.__setattr__(self, "problem", self.file)
 
 
 @dataclass(frozen=True)
 class Limits:
-    call_timeout_s: float
-    symbolic_timeout_s: float
+    call_timeout_s: float       # one call into student code
+    symbolic_timeout_s: float   # deciding one sympy equivalence
+    check_timeout_s: float      # one check on the grader's side (pytest-timeout), a backstop
 
 
 @dataclass(frozen=True)
 class VisibilityDefaults:
-    """Gradescope visibility of the tests in `tests/public/` and `tests/hidden/`."""
+    """Gradescope visibility of the tests in `public/` and `hidden/`."""
 
     public: str
     hidden: str
 
 
 @dataclass(frozen=True)
-class Problem5Settings:
-    full_credit_accuracy: float
-    zero_credit_accuracy: float
-    eval_limit: int
-    """How many test images 5.a scores on; 0 means the full test set."""
+class DataSettings:
+    eval_limit: int                 # examples the checks evaluate on; 0: the full data set
+    bundle: tuple[str, ...] = ()    # files (from the course root) packed into the Gradescope zip
 
 
 @dataclass(frozen=True)
 class Assignment:
-    name: str
+    title: str
     limits: Limits
     visibility: VisibilityDefaults
-    problem5: Problem5Settings
+    data: DataSettings
+    files: tuple[SubmittedFile, ...]
     parts: tuple[Part, ...]
+    handout_folder: str
+    notebook_hint: str = ""
+    checks_raw: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def name(self) -> str:
+        """The title shown to students (kept as `name` for the checks that read it)."""
+        return self.title
 
     @property
     def total_points(self) -> float:
-        return sum(part.points for part in self.parts)
+        """The total to set on Gradescope: every part but the bonus ones."""
+        return sum(part.points for part in self.parts if not part.bonus)
+
+    @property
+    def bonus_points(self) -> float:
+        return sum(part.points for part in self.parts if part.bonus)
 
     def part(self, label: str) -> Part:
         for part in self.parts:
@@ -88,20 +123,38 @@ class Assignment:
     def labels(self) -> tuple[str, ...]:
         return tuple(part.label for part in self.parts)
 
+    def problems(self) -> tuple[str, ...]:
+        """The checks' groups, in part order (each names test files `test_<problem>.py`)."""
+        return tuple(dict.fromkeys(part.problem for part in self.parts))
+
     def parts_of(self, problems: Iterable[str] | None) -> tuple[Part, ...]:
-        """The parts of the given problems ("problem2", ...); every part when `problems` is None."""
+        """The parts of the given problems; every part when `problems` is None."""
         if problems is None:
             return self.parts
         wanted = set(problems)
         return tuple(part for part in self.parts if part.problem in wanted)
 
+    def files_of(self, problems: Iterable[str] | None) -> set[str]:
+        """The submitted files that feed the given problems' parts (all when None)."""
+        return {part.file for part in self.parts_of(problems)}
 
-def load_assignment(path: Path | str | None = None) -> Assignment:
-    """Read and check the settings file (the package's `assignment.toml` by default)."""
-    return _load_cached(Path(path) if path is not None else DEFAULT_PATH)
+    def modules(self) -> tuple[str, ...]:
+        return tuple(file.key for file in self.files if file.kind == "module")
+
+    def checkpoints(self) -> tuple[str, ...]:
+        return tuple(file.key for file in self.files if file.kind == "checkpoint")
+
+    def checks(self) -> Table:
+        """The `[checks]` table, for the assignment's own checks to read key by key."""
+        return Table(dict(self.checks_raw), "checks")
 
 
-@lru_cache(maxsize=8)
+def load_assignment(path: Path | str) -> Assignment:
+    """Read and check one assignment's settings file."""
+    return _load_cached(Path(path).resolve())
+
+
+@lru_cache(maxsize=16)
 def _load_cached(path: Path) -> Assignment:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -111,125 +164,94 @@ def _load_cached(path: Path) -> Assignment:
         raise AssignmentError(f"{path} is not valid TOML: {error}") from error
     try:
         return _parse(raw)
-    except AssignmentError as error:
+    except SettingsError as error:
         raise AssignmentError(f"{path}: {error}") from None
 
 
 def _parse(raw: dict[str, Any]) -> Assignment:
-    table = _Table(raw, "")
-    name = table.string("name")
+    table = Table(raw)
+    title = table.string("name")
+    handout_folder = table.string("handout_folder")
+    notebook_hint = table.string("notebook_hint", "")
     limits_table = table.table("limits")
-    limits = Limits(
-        call_timeout_s=limits_table.positive("call_timeout_s"),
-        symbolic_timeout_s=limits_table.positive("symbolic_timeout_s"),
-    )
+    limits = Limits(call_timeout_s=limits_table.positive("call_timeout_s"),
+                    symbolic_timeout_s=limits_table.positive("symbolic_timeout_s"),
+                    check_timeout_s=limits_table.positive("check_timeout_s"))
     limits_table.done()
     visibility_table = table.table("visibility")
-    visibility = VisibilityDefaults(
-        public=visibility_table.choice("public", VISIBILITIES),
-        hidden=visibility_table.choice("hidden", VISIBILITIES),
-    )
+    visibility = VisibilityDefaults(public=visibility_table.choice("public", VISIBILITIES),
+                                    hidden=visibility_table.choice("hidden", VISIBILITIES))
     visibility_table.done()
-    problem5 = _parse_problem5(table.table("problem5"))
+    data = _parse_data(table.table("data", {}))
+    files = tuple(_parse_file(entry) for entry in table.array_of_tables("files"))
     parts = tuple(_parse_part(entry) for entry in table.array_of_tables("parts"))
+    checks = table.raw("checks", {})
+    if not isinstance(checks, dict):
+        raise AssignmentError("checks must be a table ([checks])")
     table.done()
+    _check_consistency(files, parts)
+    return Assignment(title=title, limits=limits, visibility=visibility, data=data, files=files,
+                      parts=parts, handout_folder=handout_folder, notebook_hint=notebook_hint,
+                      checks_raw=checks)
+
+
+def _parse_data(table: Table) -> DataSettings:
+    eval_limit = table.integer("eval_limit", 0)
+    if eval_limit < 0:
+        raise AssignmentError("data.eval_limit must be 0 (the full data set) or positive")
+    bundle = table.strings("bundle", ())
+    for name in bundle:
+        if name.startswith("/") or ".." in Path(name).parts:
+            raise AssignmentError(f"data.bundle: {name!r} must be a path inside the course folder")
+    table.done()
+    return DataSettings(eval_limit=eval_limit, bundle=bundle)
+
+
+def _parse_file(table: Table) -> SubmittedFile:
+    kind = table.choice("kind", FILE_KINDS)
+    key = table.string("key")
+    if kind == "module" and not _KEY.match(key):
+        raise AssignmentError(f"files: a module key must be a lower-case Python name, not {key!r}")
+    if kind == "checkpoint" and ("/" in key or key.startswith(".")):
+        raise AssignmentError(f"files: a checkpoint key is a plain file name, not {key!r}")
+    notebook = table.string("notebook", None) if kind == "module" else None
+    if notebook is not None:
+        try:
+            re.compile(notebook)
+        except re.error as error:
+            raise AssignmentError(f"files: notebook pattern {notebook!r} is invalid: {error}") from None
+    max_mb = table.positive("max_mb", None) if table.has("max_mb") else None
+    table.done()
+    return SubmittedFile(key=key, kind=kind, notebook=notebook, max_mb=max_mb)
+
+
+def _parse_part(table: Table) -> Part:
+    label = table.string("label")
+    if not _LABEL.match(label):
+        raise AssignmentError(f"part label {label!r} is not a Gradescope question number "
+                              "(letters, digits, '.', '_' or '-', such as 4.c, 7 or Q3)")
+    part = Part(label=label, points=table.positive("points"), file=table.string("file"),
+                what=table.string("what"), problem=table.string("problem", ""),
+                bonus=table.boolean("bonus", False))
+    table.done()
+    return part
+
+
+def _check_consistency(files: tuple[SubmittedFile, ...], parts: tuple[Part, ...]) -> None:
     if not parts:
         raise AssignmentError("[[parts]] lists no parts")
+    keys = [file.key for file in files]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise AssignmentError(f"file {key!r} is listed twice")
     seen: set[str] = set()
     for part in parts:
         if part.label in seen:
             raise AssignmentError(f"part {part.label!r} is listed twice")
         seen.add(part.label)
-    return Assignment(name=name, limits=limits, visibility=visibility, problem5=problem5, parts=parts)
-
-
-def _parse_problem5(table: _Table) -> Problem5Settings:
-    full = table.fraction("full_credit_accuracy")
-    zero = table.fraction("zero_credit_accuracy")
-    if not zero < full:
-        raise AssignmentError("[problem5] zero_credit_accuracy must be below full_credit_accuracy")
-    eval_limit = table.integer("eval_limit")
-    if eval_limit < 0:
-        raise AssignmentError("[problem5] eval_limit must be 0 (the full test set) or positive")
-    table.done()
-    return Problem5Settings(full_credit_accuracy=full, zero_credit_accuracy=zero, eval_limit=eval_limit)
-
-
-def _parse_part(table: _Table) -> Part:
-    label = table.string("label")
-    if not _LABEL.match(label):
-        raise AssignmentError(f"part label {label!r} is not of the form '2.b'")
-    part = Part(label=label, points=table.positive("points"), file=table.string("file"),
-                what=table.string("what"))
-    table.done()
-    return part
-
-
-class _Table:
-    """A TOML table whose keys are taken one by one, so that leftovers (typos) can be reported."""
-
-    def __init__(self, raw: Any, where: str) -> None:
-        if not isinstance(raw, dict):
-            raise AssignmentError(f"{where or 'the file'} must be a table")
-        self._raw = raw
-        self._where = where
-        self._taken: set[str] = set()
-
-    def _take(self, key: str) -> Any:
-        if key not in self._raw:
-            raise AssignmentError(f"missing key {self._name(key)}")
-        self._taken.add(key)
-        return self._raw[key]
-
-    def _name(self, key: str) -> str:
-        return f"{self._where}.{key}" if self._where else key
-
-    def done(self) -> None:
-        unknown = sorted(set(self._raw) - self._taken)
-        if unknown:
-            raise AssignmentError("unknown key(s): " + ", ".join(self._name(k) for k in unknown))
-
-    def string(self, key: str) -> str:
-        value = self._take(key)
-        if not isinstance(value, str) or not value.strip():
-            raise AssignmentError(f"{self._name(key)} must be a non-empty string")
-        return value
-
-    def choice(self, key: str, allowed: tuple[str, ...]) -> str:
-        value = self._take(key)
-        if value not in allowed:
-            raise AssignmentError(f"{self._name(key)} = {value!r} is not one of {', '.join(allowed)}")
-        return value
-
-    def number(self, key: str) -> float:
-        value = self._take(key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise AssignmentError(f"{self._name(key)} must be a finite number")
-        return value
-
-    def positive(self, key: str) -> float:
-        value = self.number(key)
-        if value <= 0:
-            raise AssignmentError(f"{self._name(key)} must be positive, not {value}")
-        return value
-
-    def fraction(self, key: str) -> float:
-        value = self.number(key)
-        if not 0 <= value <= 1:
-            raise AssignmentError(f"{self._name(key)} must lie in [0, 1], not {value}")
-        return float(value)
-
-    def integer(self, key: str) -> int:
-        value = self._take(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise AssignmentError(f"{self._name(key)} must be an integer")
-        return value
-
-    def table(self, key: str) -> _Table:
-        return _Table(self._take(key), self._name(key))
-
-    def array_of_tables(self, key: str) -> list[_Table]:
-        value = self._take(key)
-        if not isinstance(value, list):
-            raise AssignmentError(f"{self._name(key)} must be an array of tables ([[{key}]])")
-        return [_Table(entry, f"{self._name(key)}[{index}]") for index, entry in enumerate(value)]
+        if part.file not in keys:
+            raise AssignmentError(f"part {part.label!r} needs file {part.file!r}, which [[files]] "
+                                  "does not list")
+        if not _KEY.match(part.problem):
+            raise AssignmentError(f"part {part.label!r}: problem {part.problem!r} must be a "
+                                  "lower-case Python name (it names the test files)")

@@ -1,10 +1,11 @@
 """`python -m autograder check [FOLDER]`: students run the public checks on their own files.
 
-It grades like `grade` (same submission discovery, same worker, same per-part table) but with
-`tests/public` only, so it runs from the student handout, which holds neither the reference nor the
-hidden checks. Points that only hidden checks can earn are not shown as lost: the report lists them
-per part as still to come on Gradescope. Part 5.a needs the CIFAR-10 test set; without it the
-report says how to point `check` at one instead of scoring the checkpoint.
+It grades like `grade` (same submission discovery, same worker, same per-part table) but with the
+assignment's public checks only, so it runs from the student handout, which holds neither the
+reference nor the hidden checks. Points that only hidden checks can earn are not shown as lost: the
+report lists them per part as still to come on Gradescope. A check whose data is not on the
+student's machine (it raised `DataUnavailable`) is reported as not scored here, with its own advice
+on where to get the data, instead of as lost.
 """
 from __future__ import annotations
 
@@ -19,16 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from autograder.assignment import Assignment, Part, load_assignment
-from autograder.cifar import DEFAULT_DATA_DIR  # where tests/public/test_problem5.py looks too
+from autograder.assignment import Assignment, Part
+from autograder.course import add_assignment_argument, find_assignment
 from autograder.grade import DEVICES, grade
 from autograder.results import Results, TestResult, format_points
 from autograder.sandbox import reap_all
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-PUBLIC_CHECKS = REPO_ROOT / "tests" / "public"
 DEFAULT_FIGURES_DIR = Path("check-figures")  # relative to where `check` runs
-CHECKPOINT_PART = "5.a"
 _MISSING_PREFIX = "<missing "  # node id of the stand-in `fill_missing_parts` adds for a shortfall
 _SHOWN_LINES = 14
 _WHEN_SHOWN = {"visible": "their results appear with your submission",
@@ -45,8 +43,6 @@ class CheckReport:
     results: Results
     to_come: list[tuple[Part, float]]  # (part, points only hidden checks can earn)
     settings: Assignment
-    data_dir: Path  # where 5.a looked for the CIFAR-10 test set
-    data_found: bool
     log: str  # pytest's own output (shown with --verbose, or when grading failed)
     figures: list[Path] = field(default_factory=list)  # the checks' plots, saved as PNG files
 
@@ -64,11 +60,13 @@ class CheckReport:
                           f"({when}):"]
             lines += [f"- {part.label} {part.what}: {format_points(points)} of "
                       f"{format_points(part.points)} points" for part, points in self.to_come]
-        if not self.data_found and any(t.number == CHECKPOINT_PART for t in self.results.tests):
-            lines += ["", f"{CHECKPOINT_PART} was not scored here: no CIFAR-10 test set in "
-                          f"{self.data_dir}. Give the folder that holds cifar-10-batches-py "
-                          "(torchvision's download folder) with --data DIR, and add "
-                          "--eval-limit 1000 for a quick estimate."]
+        unscored = sorted({test.number for test in self.results.tests if test.unscored},
+                          key=list(self.settings.labels()).index)
+        if unscored:
+            lines += ["", f"{', '.join(unscored)} {'was' if len(unscored) == 1 else 'were'} not "
+                          "scored here: the data its checks score on is not on this machine. Give "
+                          "the folder that holds it with --data DIR (the check's feedback above "
+                          "says which), and add --eval-limit 1000 for a quick estimate."]
         if self.figures:
             lines += ["", "Figures from the checks (open them):"] + [f"- {path}" for path in self.figures]
         if self.results.notes:
@@ -108,24 +106,15 @@ def _indented(text: str) -> list[str]:
     return [textwrap.indent(line, "    ") if line else "" for line in body]
 
 
-def data_available(data_dir: Path | None) -> bool:
-    """Whether 5.a will find a CIFAR-10 test batch (the same places the check looks)."""
-    from autograder.cifar import CifarDataError, find_batches_folder
-
-    try:
-        find_batches_folder(data_dir or DEFAULT_DATA_DIR)
-    except CifarDataError:
-        return False
-    return True
-
-
 def check(folder: Path | str = ".", *, data_dir: Path | str | None = None, device: str = "auto",
           eval_limit: int | None = None, only: Sequence[str] | None = None,
           results_path: Path | str | None = None, tests_root: Path | None = None,
-          figures_dir: Path | str | None = DEFAULT_FIGURES_DIR, quiet: bool = True) -> CheckReport:
+          figures_dir: Path | str | None = DEFAULT_FIGURES_DIR, quiet: bool = True,
+          assignment: str | None = None) -> CheckReport:
     """Run the public checks on `folder`; `results_path` keeps a results.json of this run and
     `figures_dir` the checks' plots (None: not saved)."""
-    settings = load_assignment()
+    layout = find_assignment(assignment)
+    settings = layout.settings
     data_dir = Path(data_dir).resolve() if data_dir is not None else None
     log = io.StringIO()
     with tempfile.TemporaryDirectory(prefix="autograder-check-") as scratch:
@@ -135,21 +124,19 @@ def check(folder: Path | str = ".", *, data_dir: Path | str | None = None, devic
             with output:
                 results = grade(folder, path, data_dir=data_dir, device=device,
                                 eval_limit=eval_limit, only=only,
-                                tests_root=tests_root or PUBLIC_CHECKS)
+                                tests_root=tests_root or layout.public_dir,
+                                assignment=layout.name)
         except BaseException:
             if quiet:
                 sys.stderr.write(log.getvalue())
             raise
         to_come = _set_aside_hidden_points(results, settings.parts_of(only))
-        found = data_available(data_dir)
-        if not found:
-            _explain_missing_data(results)
+        _explain_missing_data(results)
         if results_path is not None:
             reap_all()
             results.write_atomic(path)
     figures = save_figures(results, Path(figures_dir)) if figures_dir is not None else []
-    return CheckReport(Path(folder).resolve(), results, to_come, settings,
-                       data_dir or DEFAULT_DATA_DIR, found, log.getvalue(), figures)
+    return CheckReport(Path(folder).resolve(), results, to_come, settings, log.getvalue(), figures)
 
 
 def save_figures(results: Results, folder: Path) -> list[Path]:
@@ -174,9 +161,9 @@ def _set_aside_hidden_points(results: Results, parts: Sequence[Part]) -> list[tu
     broken = {error.problem for error in results.collection_errors}
     kept, to_come = [], []
     for test in results.tests:
-        problem = "problem" + test.number.split(".")[0]
-        if test.nodeid.startswith(_MISSING_PREFIX) and not broken & {None, problem}:
-            part = next(part for part in parts if part.label == test.number)
+        part = next((part for part in parts if part.label == test.number), None)
+        if part is not None and test.nodeid.startswith(_MISSING_PREFIX) \
+                and not broken & {None, part.problem}:
             to_come.append((part, test.max_score))
         else:
             kept.append(test)
@@ -185,11 +172,11 @@ def _set_aside_hidden_points(results: Results, parts: Sequence[Part]) -> list[tu
 
 
 def _explain_missing_data(results: Results) -> None:
-    """Without a local test set, 5.a's failure is not the student's; say what to do instead."""
+    """A check that lacked its data did not find the student wrong; say so before its advice."""
     for test in results.tests:
-        if test.number == CHECKPOINT_PART and "CIFAR-10 test set is not available" in test.output:
-            test.output = ("not scored here: no CIFAR-10 test set was found (use --data DIR); "
-                           "Gradescope scores it on the full test set")
+        if test.unscored:
+            test.output = (f"not scored here: {test.unscored}; Gradescope scores it on the full "
+                           "data set")
 
 
 # ------------------------------------------------------------------------------ command line
@@ -198,15 +185,15 @@ HELP = "students: run the public checks on your files and print the per-part tab
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", type=Path, nargs="?", default=Path("."),
-                        help="the folder with your problemN.py / notebooks / allcnn.pt (default: .)")
+                        help="the folder with your files, notebooks and checkpoints (default: .)")
+    add_assignment_argument(parser)
     parser.add_argument("--data", type=Path, default=None, metavar="DIR",
-                        help="folder holding cifar-10-batches-py, to score allcnn.pt (5.a); "
-                             f"default: {DEFAULT_DATA_DIR}")
+                        help="the folder of the data sets that checks score on (see your guide)")
     parser.add_argument("--eval-limit", type=int, default=None, metavar="N",
-                        help="score 5.a on the first N test images only (faster, approximate)")
+                        help="evaluate on the first N examples only (faster, approximate)")
     parser.add_argument("--device", choices=DEVICES, default="auto")
-    parser.add_argument("--only", nargs="+", default=None, metavar="problemN",
-                        help="check only these problems, e.g. --only problem2 problem6")
+    parser.add_argument("--only", nargs="+", default=None, metavar="PROBLEM",
+                        help="check only these problems (the names of their test files)")
     parser.add_argument("--results", type=Path, default=None, metavar="FILE",
                         help="also write this run's results.json (the full feedback text)")
     parser.add_argument("--figures", type=Path, default=DEFAULT_FIGURES_DIR, metavar="DIR",
@@ -221,7 +208,8 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         report = check(args.folder, data_dir=args.data, device=args.device,
                        eval_limit=args.eval_limit, only=args.only, results_path=args.results,
-                       figures_dir=args.figures, quiet=not args.verbose)
+                       figures_dir=args.figures, quiet=not args.verbose,
+                       assignment=args.assignment)
     except Exception as error:
         traceback.print_exc(file=sys.stderr)
         print(f"autograder check: the checks could not run ({type(error).__name__}: {error})",

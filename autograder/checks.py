@@ -14,17 +14,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
+from autograder.errors import CheckFailed, DataUnavailable  # noqa: F401  (re-exported for checks)
+
 if TYPE_CHECKING:
     from autograder.student import Outcome
-
-
-class CheckFailed(AssertionError):
-    """A property of the student's answer does not hold: the check fails (it is not a grader bug)."""
-
-    def __init__(self, message: str, detail: str | None = None) -> None:
-        super().__init__(message if detail is None else f"{message}\n\n{detail}")
-        self.message = message
-        self.detail = detail
 
 
 def type_name(value: Any) -> str:

@@ -21,7 +21,7 @@ COMMANDS: dict[str, str] = {
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m autograder",
-                                     description="ESE 546 Homework 2 autograder")
+                                     description="an autograder for deep-learning courses: grade, check, build, rehearse")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(module_name)

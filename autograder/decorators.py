@@ -55,9 +55,9 @@ def weight(points: float) -> Callable[[F], F]:
 
 
 def number(label: str) -> Callable[[F], F]:
-    """The contract's part label ("2.b") the test belongs to; required on every graded test."""
+    """The part label (Gradescope's question number, "Q2.1") the test belongs to; required on every graded test."""
     if not isinstance(label, str) or not label.strip():
-        raise TypeError(f"number must be a non-empty part label such as '2.b', not {label!r}")
+        raise TypeError(f"number must be a non-empty part label such as 'Q2.1', not {label!r}")
     return lambda func: _attach(func, number=label.strip())
 
 

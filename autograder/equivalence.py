@@ -1,4 +1,4 @@
-"""Is a student's sympy answer equivalent to the expected one? (parts 3.a and 6.a)
+"""Is a student's sympy answer equivalent to the expected one?
 
 `equivalent` decides in a child process killed at a deadline, because `simplify` can hang or
 explode on adversarial input: first at random exact points (a disagreement is a counterexample),

@@ -33,7 +33,7 @@ class Figure:
 
     png: bytes
     alt: str
-    name: str  # a file-name stem, e.g. "5.b-loss-curve", for `check --figures DIR`
+    name: str  # a file-name stem, e.g. "Q2-loss-curve", for `check --figures DIR`
 
     def data_uri(self) -> str:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")

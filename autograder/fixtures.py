@@ -1,21 +1,22 @@
 """The fixtures graded checks ask for: the seam to student code, the reference, scores, feedback.
 
 Registered by `autograder.plugin` when pytest starts. Each per-test fixture writes into that test's
-record in the plugin's `Recorder`, which turns it into points and feedback at the end of the test.
+record in the session's `Recorder` (`autograder.recording`), which becomes points and feedback at
+the end of the test.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import sys
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
+from autograder.errors import GraderError
 from autograder.feedback import Feedback
-from autograder.plugin import REPO_ROOT, GradingOptions, TestRecord, recorder_of
+from autograder.recording import GradingOptions, TestRecord, recorder_of
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +34,10 @@ def submission(pytestconfig: pytest.Config, grading_options: GradingOptions,
     if recorder.submission is None:
         from autograder.submission import find_submission
 
+        settings = grading_options.settings
         recorder.submission = find_submission(grading_options.submission_root,
-                                              tmp_path_factory.mktemp("submission"))
+                                              tmp_path_factory.mktemp("submission"),
+                                              settings.files, settings.notebook_hint)
     return recorder.submission
 
 
@@ -60,12 +63,13 @@ def student(submission: Any, grading_options: GradingOptions,
             print(f"autograder: closing the student worker failed: {error!r}", file=sys.stderr)
 
 
-class OracleUnavailable(RuntimeError):
+class OracleUnavailable(GraderError):
     """The reference solution is not in this copy (e.g. the student handout)."""
 
 
 class Oracle:
-    """The reference solution, loaded in-process from `reference/problemN.py` on first use."""
+    """The reference solution, loaded in-process from `reference/<assignment>/<module>.py` on
+    first use: `oracle.<module>` for any module the reference folder holds."""
 
     def __init__(self, folder: Path) -> None:
         if not folder.is_dir():
@@ -75,7 +79,7 @@ class Oracle:
         self._modules: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
-        if not re.fullmatch(r"problem\d+", name):
+        if not name.isidentifier() or name.startswith("_"):
             raise AttributeError(name)
         if name not in self._modules:
             self._modules[name] = self._load(name)
@@ -87,7 +91,7 @@ class Oracle:
         path = self._folder / f"{name}.py"
         if not path.is_file():
             raise OracleUnavailable(f"the reference solution has no {path.name}")
-        module_name = f"_autograder_reference_{name}"
+        module_name = f"_autograder_reference_{self._folder.name}_{name}"
         spec = importlib.util.spec_from_file_location(module_name, path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
@@ -101,9 +105,9 @@ class Oracle:
 
 
 @pytest.fixture(scope="session")
-def oracle() -> Oracle:
-    """The reference solution as an oracle for hidden checks: `oracle.problem2.f(...)`."""
-    return Oracle(REPO_ROOT / "reference")
+def oracle(grading_options: GradingOptions) -> Oracle:
+    """The reference solution as an oracle for hidden checks: `oracle.<module>.f(...)`."""
+    return Oracle(grading_options.layout.reference_dir)
 
 
 class PartialScore:

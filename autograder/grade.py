@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import sys
 import tempfile
 import time
@@ -21,13 +20,14 @@ from typing import Sequence
 import pytest
 
 from autograder import plugin
-from autograder.assignment import load_assignment
-from autograder.plugin import REPO_ROOT, GradingSession
-from autograder.results import ConfigurationError, Results, fallback_document, validate, write_json_atomic
+from autograder.assignment import Assignment
+from autograder.course import COURSE_ROOT, add_assignment_argument, find_assignment
+from autograder.recording import GradingSession
+from autograder.errors import ConfigurationError, GraderError
+from autograder.results import Results, fallback_document, validate, write_json_atomic
 from autograder.sandbox import reap_all
-from autograder.submission import CHECKPOINT, Submission, find_submission
+from autograder.submission import Submission, find_submission
 
-DEFAULT_TESTS_ROOT = REPO_ROOT / "tests"
 DEVICES = ("auto", "cpu", "cuda")
 
 FALLBACK_MESSAGE = (
@@ -41,25 +41,24 @@ FAILED_MESSAGE = (
     "course staff can see the details in the grader's log.")
 
 
-class GraderError(RuntimeError):
-    """Grading could not finish: a failure of the grader, never of the student's code."""
-
-
 def grade(submission_dir: Path | str, results_path: Path | str, *, data_dir: Path | str | None = None,
           device: str = "auto", eval_limit: int | None = None, only: Sequence[str] | None = None,
-          tests_root: Path | str | None = None) -> Results:
+          tests_root: Path | str | None = None, assignment: str | None = None) -> Results:
     """Grade the submission in `submission_dir` and write `results_path`; returns the results.
 
-    `only` (e.g. ["problem2"]) restricts grading to those problems' test files and parts;
-    `tests_root` replaces the repository's `tests/` (self-tests use small fixture suites).
+    `assignment` names it (the course's default when None); `only` restricts grading to some of
+    its problems' test files and parts; `tests_root` replaces its `tests/<name>/` (self-tests use
+    small fixture suites, `check` the public checks alone).
     Raises after writing a valid 0-score results.json if the grader itself fails.
     """
     results_path = Path(results_path)
     write_json_atomic(results_path, fallback_document(FALLBACK_MESSAGE))
     started = time.monotonic()
     try:
-        results = _grade(Path(submission_dir), Path(tests_root or DEFAULT_TESTS_ROOT),
-                         data_dir=data_dir, device=device, eval_limit=eval_limit, only=only)
+        layout = find_assignment(assignment)
+        results = _grade(Path(submission_dir), Path(tests_root or layout.tests_dir), layout.name,
+                         layout.settings, data_dir=data_dir, device=device,
+                         eval_limit=eval_limit, only=only)
         results.execution_time = time.monotonic() - started
         reap_all()  # no student process may outlive grading and touch the final file
         results.write_atomic(results_path)
@@ -71,21 +70,23 @@ def grade(submission_dir: Path | str, results_path: Path | str, *, data_dir: Pat
     return results
 
 
-def _grade(submission_dir: Path, tests_root: Path, *, data_dir: Path | str | None, device: str,
-           eval_limit: int | None, only: Sequence[str] | None) -> Results:
+def _grade(submission_dir: Path, tests_root: Path, name: str, settings: Assignment, *,
+           data_dir: Path | str | None, device: str, eval_limit: int | None,
+           only: Sequence[str] | None) -> Results:
     if device not in DEVICES:
         raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
-    for name in only or ():
-        if not re.fullmatch(r"problem\d+", name):
-            raise ValueError(f"--only takes problem names such as 'problem2', not {name!r}")
-    settings = load_assignment()
+    for problem in only or ():
+        if problem not in settings.problems():
+            raise ValueError(f"--only takes this assignment's problems "
+                             f"({', '.join(settings.problems())}), not {problem!r}")
     parts = settings.parts_of(only)
     with tempfile.TemporaryDirectory(prefix="autograder-") as workdir:
         extracted = Path(workdir) / "submission"
         extracted.mkdir()
-        submission = find_submission(submission_dir.resolve(), extracted)
+        submission = find_submission(submission_dir.resolve(), extracted, settings.files,
+                                     settings.notebook_hint)
         session = GradingSession(submission)
-        args = _pytest_args(submission_dir, tests_root, Path(workdir), data_dir=data_dir,
+        args = _pytest_args(submission_dir, tests_root, Path(workdir), name, data_dir=data_dir,
                             device=device, eval_limit=eval_limit, only=only)
         exit_code = _run_pytest(args, session, tests_root)
         recorder = session.recorder
@@ -98,21 +99,21 @@ def _grade(submission_dir: Path, tests_root: Path, *, data_dir: Path | str | Non
                               "its output above says why")
         results = recorder.results()
     results.fill_missing_parts(parts)
-    results.notes = _submission_notes(submission, only)
+    results.notes = _submission_notes(submission, None if only is None else settings.files_of(only))
     validate(results.to_gradescope())
     return results
 
 
-def _submission_notes(submission: Submission, only: Sequence[str] | None) -> list[str]:
+def _submission_notes(submission: Submission, files: set[str] | None) -> list[str]:
     """General notes about the submission, then the notes about each graded file, named."""
     notes = [str(note) for note in submission.notes]
     for key, file_notes in submission.problems.items():
-        if only is None or key in only or (key == CHECKPOINT and "problem5" in only):
+        if files is None or key in files:
             notes += [f"`{submission.origin.get(key, key)}`: {note}" for note in file_notes]
     return notes
 
 
-def _pytest_args(submission_dir: Path, tests_root: Path, workdir: Path, *,
+def _pytest_args(submission_dir: Path, tests_root: Path, workdir: Path, assignment: str, *,
                  data_dir: Path | str | None, device: str, eval_limit: int | None,
                  only: Sequence[str] | None) -> list[str]:
     """pytest's command line, isolated from any pytest settings of the surrounding repository."""
@@ -123,7 +124,8 @@ def _pytest_args(submission_dir: Path, tests_root: Path, workdir: Path, *,
             "-c", str(ini), f"--rootdir={tests_root.parent}", f"--confcutdir={tests_root}",
             "--import-mode=importlib", "--continue-on-collection-errors",
             f"--basetemp={workdir / 'pytest'}",
-            "--submission", str(submission_dir.resolve()), "--device", device]
+            "--assignment", assignment, "--submission", str(submission_dir.resolve()),
+            "--device", device]
     if data_dir is not None:
         args += ["--data", str(Path(data_dir).resolve())]
     if eval_limit is not None:
@@ -143,8 +145,8 @@ def _empty_folder(workdir: Path) -> Path:
 
 def _run_pytest(args: list[str], session: GradingSession, tests_root: Path) -> pytest.ExitCode:
     """pytest.main in this process, its console output on stderr (stdout is for the table)."""
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))  # graded tests import autograder and each other
+    if str(COURSE_ROOT) not in sys.path:
+        sys.path.insert(0, str(COURSE_ROOT))  # graded tests import autograder and each other
     _forget_modules_under(tests_root)
     try:
         with contextlib.redirect_stdout(sys.stderr):
@@ -175,23 +177,25 @@ HELP = "grade a submission and write Gradescope's results.json"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("submission", type=Path, help="the submission folder")
+    add_assignment_argument(parser)
     parser.add_argument("--results", type=Path, default=Path("results.json"),
                         help="where to write results.json (default: ./results.json)")
-    parser.add_argument("--data", type=Path, default=None, help="folder of datasets (CIFAR-10)")
+    parser.add_argument("--data", type=Path, default=None, help="folder of the data sets the checks read")
     parser.add_argument("--device", choices=DEVICES, default="auto")
     parser.add_argument("--eval-limit", type=int, default=None, metavar="N",
-                        help="score 5.a on the first N test images only (development)")
-    parser.add_argument("--only", nargs="+", default=None, metavar="problemN",
+                        help="evaluate on the first N examples only (development)")
+    parser.add_argument("--only", nargs="+", default=None, metavar="PROBLEM",
                         help="maintainers: grade only these problems")
     parser.add_argument("--tests", type=Path, default=None, metavar="DIR",
-                        help="maintainers: grade with this folder of checks instead of tests/")
+                        help="maintainers: grade with this folder of checks instead of tests/NAME")
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Grade, print the table; 0 whenever grading finished, 1 if the grader itself failed."""
     try:
         results = grade(args.submission, args.results, data_dir=args.data, device=args.device,
-                        eval_limit=args.eval_limit, only=args.only, tests_root=args.tests)
+                        eval_limit=args.eval_limit, only=args.only, tests_root=args.tests,
+                        assignment=args.assignment)
     except Exception as error:
         traceback.print_exc(file=sys.stderr)
         print(f"autograder: grading failed ({type(error).__name__}: {error}); "

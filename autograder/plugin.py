@@ -1,163 +1,87 @@
-"""The project's pytest plugin: options, bookkeeping, and one `TestResult` per graded test.
+"""The project's pytest plugin: options, and one `TestResult` per graded test.
 
 Registered by `tests/conftest.py` (and by `grade()`); it registers the checks' fixtures
-(`autograder/fixtures.py`). It turns each test's outcome into points as
-`docs/writing-checks.md` describes, and words the feedback so that hidden checks never reveal more
-than their `CheckFailed.message`.
+(`autograder.fixtures`) and keeps what it learns in a `Recorder` on the config's stash
+(`autograder.recording`). It turns each test's outcome into points as `docs/writing-checks.md`
+describes, and words the feedback so that hidden checks never reveal more than their message.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from autograder.assignment import Assignment, AssignmentError, load_assignment
+from autograder import fixtures
+from autograder.assignment import Assignment, AssignmentError
+from autograder.course import assignment_of_path, find_assignment
 from autograder.decorators import Metadata, metadata_of
-from autograder.feedback import Feedback
-from autograder.results import (
-    DECIMALS, CollectionError, LeaderboardEntry, Results, TestResult, clean_text, docstring_summary,
-    first_line, judge,
+from autograder.errors import DataUnavailable
+from autograder.recording import (
+    GradingOptions, GradingSession, Recorder, TestRecord, make_result, recorder_of,
 )
+from autograder.results import DECIMALS, CollectionError, TestResult, docstring_summary, first_line, judge
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 _POINT_UNITS = 10 ** DECIMALS
 
 
 # ----------------------------------------------------------------------------- options
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("autograder", "ESE 546 autograder")
+    group = parser.getgroup("autograder", "graded checks")
+    group.addoption("--assignment", default=None, metavar="NAME",
+                    help="the assignment whose checks these are (default: the one the test paths "
+                         "lie in, else $AUTOGRADER_ASSIGNMENT, else tests/assignments.toml's default)")
     group.addoption("--submission", default=None, metavar="PATH",
                     help="the submission folder (default: $AUTOGRADER_SUBMISSION, else .)")
-    group.addoption("--data", default=None, metavar="DIR", help="folder of datasets (CIFAR-10)")
+    group.addoption("--data", default=None, metavar="DIR",
+                    help="folder of the data sets the checks read")
     group.addoption("--device", default="auto", choices=("auto", "cpu", "cuda"),
                     help="where student code runs its tensors")
     group.addoption("--eval-limit", type=int, default=None, metavar="N",
-                    help="score 5.a on the first N test images only (development)")
+                    help="evaluate on the first N examples only (development)")
     group.addoption("--results-json", default=None, metavar="FILE",
                     help="also write Gradescope's results.json from this run")
 
 
-@dataclass(frozen=True)
-class GradingOptions:
-    """What checks may need to know about this run (the `grading_options` fixture)."""
-
-    submission_root: Path
-    data_dir: Path | None
-    device: str  # "auto", "cpu" or "cuda", as asked for
-    eval_limit: int | None  # images 5.a scores on; None: the full test set
-    settings: Assignment
+def _assignment_name(config: pytest.Config) -> str | None:
+    """--assignment, else the one folder of tests/ that every path on the command line lies in."""
+    name = config.getoption("--assignment") or None
+    if name is None:
+        found = {assignment_of_path(Path(arg.split("::")[0])) for arg in config.args}
+        if len(found) == 1:
+            name = found.pop()
+    return name or os.environ.get("AUTOGRADER_ASSIGNMENT") or None
 
 
 def pytest_configure(config: pytest.Config) -> None:
     try:
-        settings = load_assignment()
+        layout = find_assignment(_assignment_name(config))
     except AssignmentError as error:
         raise pytest.UsageError(str(error)) from None
     submission = config.getoption("--submission") or os.environ.get("AUTOGRADER_SUBMISSION") or "."
     data = config.getoption("--data") or os.environ.get("AUTOGRADER_DATA")
     eval_limit = config.getoption("--eval-limit")
-    eval_limit = settings.problem5.eval_limit if eval_limit is None else eval_limit
+    eval_limit = layout.settings.data.eval_limit if eval_limit is None else eval_limit
     if eval_limit < 0:
-        raise pytest.UsageError("--eval-limit must be 0 (the full test set) or positive")
+        raise pytest.UsageError("--eval-limit must be 0 (the full data set) or positive")
     recorder = recorder_of(config)
     recorder.options = GradingOptions(
         submission_root=Path(submission).resolve(), data_dir=Path(data).resolve() if data else None,
-        device=config.getoption("--device"), eval_limit=eval_limit or None, settings=settings)
+        device=config.getoption("--device"), eval_limit=eval_limit or None, layout=layout)
     config.pluginmanager.register(_CollectionWatcher(recorder), "autograder-collection-watcher")
-    from autograder import fixtures  # imported here: it imports this module
-
     if not config.pluginmanager.is_registered(fixtures):
         config.pluginmanager.register(fixtures, "autograder-fixtures")
 
 
 # ----------------------------------------------------------------------------- recording
-@dataclass
-class TestRecord:
-    """What is known about one graded test item while it runs."""
-
-    item: pytest.Function
-    meta: Metadata
-    hidden: bool
-    name: str
-    max_score: float
-    visibility: str
-    fraction: float | None = None  # set by `score.set`
-    leaderboard_value: float | str | None = None  # set by `leaderboard_value.set`
-    feedback: Feedback = field(default_factory=Feedback)  # filled through the `feedback` fixture
-    phases: dict[str, Any] = field(default_factory=dict)  # "setup"/"call"/"teardown" -> excinfo
-    result: TestResult | None = None
-
-
-@dataclass
-class Recorder:
-    """Everything one pytest session learns; `grade()` and `--results-json` read it back."""
-
-    options: GradingOptions | None = None
-    records: dict[str, TestRecord] = field(default_factory=dict)
-    run_order: list[str] = field(default_factory=list)
-    collection_errors: list[CollectionError] = field(default_factory=list)
-    configuration_errors: list[str] = field(default_factory=list)
-    internal_errors: list[str] = field(default_factory=list)
-    submission: Any = None  # the Submission, once found
-
-    def results(self) -> Results:
-        """Results of the selected tests; one that never finished scores 0."""
-        for nodeid in self.run_order:
-            record = self.records[nodeid]
-            if record.result is None:
-                record.result = _result(record, "failed", 0.0,
-                                        "This check did not run: grading stopped before it.")
-        records = [self.records[nodeid] for nodeid in self.run_order]
-        leaderboard = {r.meta.leaderboard: LeaderboardEntry(r.meta.leaderboard, r.leaderboard_value,
-                                                            r.meta.leaderboard_order)
-                       for r in records if r.meta.leaderboard and r.leaderboard_value is not None}
-        return Results(tests=[record.result for record in records],
-                       collection_errors=list(self.collection_errors),
-                       leaderboard=list(leaderboard.values()),
-                       title=self.options.settings.name if self.options else "Autograder")
-
-    def plain_run_results(self) -> Results:
-        """Results of a plain pytest run: only the checks it ran (it may be `tests/public` alone,
-        so the points of checks it did not run are not reported missing, unlike `grade()`)."""
-        results = self.results()
-        if self.options is not None:
-            touched = {test.number for test in results.tests}
-            results.parts = tuple(part for part in self.options.settings.parts if part.label in touched)
-        results.notes = [str(note) for note in getattr(self.submission, "notes", None) or []]
-        return results
-
-
-_RECORDER_KEY = pytest.StashKey[Recorder]()
-
-
-def recorder_of(config: pytest.Config) -> Recorder:
-    if _RECORDER_KEY not in config.stash:
-        config.stash[_RECORDER_KEY] = Recorder()
-    return config.stash[_RECORDER_KEY]
-
-
-class GradingSession:
-    """Plugin object `grade()` registers: hands in the submission it found, keeps the records."""
-
-    def __init__(self, submission: Any = None) -> None:
-        self.submission = submission
-        self.recorder: Recorder | None = None
-
-    def pytest_configure(self, config: pytest.Config) -> None:
-        self.recorder = recorder_of(config)
-        self.recorder.submission = self.submission
-
-
-def _problem_of(nodeid: str) -> str | None:
-    """"problem2" for any test file named like `test_problem2.py`."""
-    match = re.search(r"problem(\d+)", Path(nodeid.split("::")[0]).name)
-    return f"problem{match.group(1)}" if match else None
+def _problem_of(nodeid: str, settings: Assignment | None) -> str | None:
+    """The problem whose checks a test file holds: `test_<problem>.py`, if the settings know it."""
+    stem = Path(nodeid.split("::")[0]).stem
+    problem = stem.removeprefix("test_")
+    return problem if settings is not None and problem in settings.problems() else None
 
 
 def _is_hidden(nodeid: str) -> bool:
@@ -174,7 +98,8 @@ class _CollectionWatcher:
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.passed or report.longrepr is None:
             return
-        hidden, problem = _is_hidden(report.nodeid), _problem_of(report.nodeid)
+        settings = self.recorder.options.settings if self.recorder.options else None
+        hidden, problem = _is_hidden(report.nodeid), _problem_of(report.nodeid, settings)
         if report.skipped:
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
             message = "this test file was skipped" + ("" if hidden else f": {first_line(str(reason))}")
@@ -189,7 +114,8 @@ class _CollectionWatcher:
 @pytest.hookimpl(tryfirst=True)  # before -k/-m deselection, so every case counts in the split
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     recorder = recorder_of(config)
-    settings = recorder.options.settings if recorder.options else load_assignment()
+    assert recorder.options is not None, "the autograder plugin was not configured"
+    settings = recorder.options.settings
     # Public checks first: a submission that kept a hidden check's inputs (in memory or in a file)
     # could otherwise print them in a later public check's feedback. The sort is stable.
     items.sort(key=lambda item: _is_hidden(item.nodeid))
@@ -227,7 +153,7 @@ def _metadata_errors(item: pytest.Function, meta: Metadata, settings: Assignment
     if meta.number is None:
         errors.append("missing @number(label): every graded test needs its part label")
     elif meta.number not in settings.labels():
-        errors.append(f"@number({meta.number!r}) is not a part in assignment.toml")
+        errors.append(f"@number({meta.number!r}) is not a part in the assignment's settings")
     if meta.weight is None:
         errors.append("missing @weight(points): every graded test needs its points")
     if "score" in item.fixturenames and not meta.partial_credit:
@@ -277,17 +203,9 @@ def _judge(record: TestRecord, recorder: Recorder) -> TestResult:
                     description=docstring_summary(record.item.function.__doc__) or record.item.originalname)
     if verdict.internal_error:
         recorder.internal_errors.append(f"{record.item.nodeid}: {verdict.internal_error}")
-    return _result(record, verdict.status, verdict.fraction, verdict.output)
-
-
-def _result(record: TestRecord, status: str, fraction: float, output: str) -> TestResult:
-    """The test's entry; the notes of the `feedback` fixture follow the verdict's own text."""
-    output = "\n\n".join(text for text in (output, *record.feedback.notes) if text.strip())
-    return TestResult(
-        name=record.name, number=record.meta.number or "", status=status,
-        score=round(record.max_score * fraction, DECIMALS), max_score=record.max_score,
-        output=clean_text(output), visibility=record.visibility, nodeid=record.item.nodeid,
-        figures=tuple(record.feedback.figures))
+    failure = first_of_kind.get("failure")
+    unscored = failure[1].advice if failure and isinstance(failure[1], DataUnavailable) else ""
+    return make_result(record, verdict.status, verdict.fraction, verdict.output, unscored=unscored)
 
 
 # ----------------------------------------------------------------------------- session end

@@ -1,6 +1,6 @@
 """Errors in the student's own terms: the files they submitted, the cells of their notebooks.
 
-The worker imports copies of the graded files (`<sandbox>/submission/problem5.py`), and a notebook
+The worker imports copies of the graded files (`<sandbox>/submission/lab5.py`), and a notebook
 is graded through a module made of its definitions (`autograder.notebook`). A traceback that names
 those copies, or a line of the generated module, points students at files they never wrote.
 `explain` rewrites each such place to the file they submitted and, for a notebook, to the cell and
@@ -31,11 +31,11 @@ _UNDEFINED_NAME = re.compile(r"NameError: name '([A-Za-z_]\w*)' is not defined")
 class SourceMap:
     """How the graded `problemN.py` relates to what the student submitted."""
 
-    shown: str                          # the submitted file as the student named it: "HW2/Problem1.PY"
+    shown: str                          # the submitted file as the student named it: "Lab/Lab1.PY"
     converted: Converted | None = None  # set when a notebook stands in for the file
 
     def place(self, line: int) -> str:
-        """`"HW2/problem5.py", line 12` or `"hw2_problem5.ipynb", cell 7, line 4`."""
+        """`"Lab/lab5.py", line 12` or `"pennkey_lab5.ipynb", cell 7, line 4`."""
         if self.converted is None:
             return f'"{self.shown}", line {line}'
         origin = self.converted.origin(line)

@@ -1,4 +1,4 @@
-"""`python -m autograder rehearse [--zip dist/autograder.zip] SUBMISSION`: a Gradescope run, locally.
+"""`python -m autograder rehearse [--assignment NAME | --zip ZIP] SUBMISSION`: a Gradescope run, locally.
 
 Gradescope unpacks the autograder zip into `/autograder/source`, runs `setup.sh` there once when it
 builds the image, then for every submission puts the student's files in `/autograder/submission`,
@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.assignment import Assignment, AssignmentError, load_assignment
+from autograder.assignment import Assignment, AssignmentError
+from autograder.course import COURSE_ROOT, add_assignment_argument, find_assignment, read_registry
 from autograder.results import Results, TestResult, format_points, validate
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ZIP = REPO_ROOT / "dist" / "autograder.zip"
+REPO_ROOT = COURSE_ROOT
 DEFAULT_TIMEOUT_S = 40 * 60  # Gradescope's largest time limit
 _TOLERANCE = 1e-3
 
@@ -314,8 +314,7 @@ def rehearse(zip_path: Path, submission: Path, *, reuse_venv: Path | None = None
     try:
         prepare_root(root, zip_path, submission)
         try:
-            settings = rehearsal.settings = load_assignment(
-                root / "source" / "autograder" / "assignment.toml")
+            settings = rehearsal.settings = find_assignment(root=root / "source").settings
         except AssignmentError as error:
             raise RehearsalError(f"the zip's settings are invalid: {error}") from None
         write_metadata(root, settings)
@@ -341,13 +340,20 @@ def _tail(text: str, lines: int = 40) -> str:
 
 
 # ------------------------------------------------------------------------------ command line
-HELP = "instructors: run dist/autograder.zip on a submission as Gradescope would, and check it"
+HELP = "instructors: run dist/NAME/autograder.zip on a submission as Gradescope would, and check it"
+
+
+def default_zip(assignment: str | None) -> Path:
+    """`dist/NAME/autograder.zip`, as `build --assignment NAME` writes it."""
+    return REPO_ROOT / "dist" / (assignment or read_registry().default) / "autograder.zip"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("submission", type=Path,
                         help="a submission: a folder, a .zip as a student uploads it, or one file")
-    parser.add_argument("--zip", type=Path, default=DEFAULT_ZIP, help=f"default: {DEFAULT_ZIP}")
+    add_assignment_argument(parser)
+    parser.add_argument("--zip", type=Path, default=None,
+                        help="the autograder zip (default: dist/NAME/autograder.zip)")
     parser.add_argument("--reuse-venv", nargs="?", type=Path, const=Path(sys.prefix), default=None,
                         metavar="VENV", help="skip setup.sh and link source/.venv to VENV "
                         "(default: the running virtual environment); setup.d steps do not run")
@@ -355,7 +361,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the interpreter setup.sh builds .venv with (Gradescope's Ubuntu "
                              "22.04 image has Python 3.10; default: python3; not with --reuse-venv)")
     parser.add_argument("--data", type=Path, default=None, metavar="DIR",
-                        help="CIFAR-10 folder for 5.a, as AUTOGRADER_DATA (default: the zip's data/)")
+                        help="the checks' data folder, as AUTOGRADER_DATA (default: the zip's data/)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS")
     parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
                         help="build the layout in DIR and keep it (default: a temporary folder)")
@@ -369,10 +375,13 @@ def run_command(args: argparse.Namespace) -> int:
         print("rehearse: not root, so student code runs as you: the sandbox's user switch and "
               "lock-down are not rehearsed (Gradescope runs as root)", file=sys.stderr)
     try:
+        if args.zip is None:
+            args.zip = default_zip(args.assignment)
         rehearsal = rehearse(args.zip, args.submission, reuse_venv=args.reuse_venv,
                              data_dir=args.data, timeout=args.timeout, root=args.keep,
                              python=args.python)
-    except (RehearsalError, OSError, zipfile.BadZipFile, subprocess.TimeoutExpired) as error:
+    except (RehearsalError, AssignmentError, OSError, zipfile.BadZipFile,
+            subprocess.TimeoutExpired) as error:
         print(f"rehearse: {error}", file=sys.stderr)
         return 1
     if args.results is not None and rehearsal.results is not None:

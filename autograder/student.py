@@ -1,6 +1,6 @@
 """The one seam between graded checks and student code.
 
-Checks call `student.problem2.optimal_factorization(X, 2)`; behind that, `Student` sends the call
+Checks call `student.lab2.factorize(X, 2)`; behind that, `Student` sends the call
 as plain data to a worker process (`autograder.worker`), waits for the reply under a deadline it
 enforces from outside, and hands back a value rebuilt from plain data. The worker runs confined
 (`autograder.sandbox.confine`: limits, no network, a sandbox user when the grader is root) on copies of
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder import wire
-from autograder.checks import CheckFailed
+from autograder.errors import CheckFailed, GraderError
 from autograder.provenance import explain
 from autograder.sandbox import Limits, Sandbox, Watchdog, reap_all
 from autograder.submission import Submission
@@ -71,7 +71,7 @@ class WorkerCrashed(CheckFailed):
     """The worker process died (os._exit, a signal, out of memory) or sent a malformed reply."""
 
 
-class WorkerStartError(RuntimeError):
+class WorkerStartError(GraderError):
     """The worker could not start before any student code ran: a problem of the grading machine
     (not a check failure: the plugin reports it to the instructor as a grader error)."""
 
@@ -182,18 +182,24 @@ class Student:
             raise
         return _outcome(reply, f"{module}.{function}")
 
-    def read_checkpoint(self, key: str = "allcnn.pt", **kwargs: Any) -> dict[str, Any]:
-        """Parse a student checkpoint in a fresh worker (never here) and return its plain tensors.
-        Fresh, and without the submission's folder on its import path: no student code runs in
-        it, so its error messages carry nothing student code may have seen (a hidden input)."""
+    def run_task(self, task: str, key: str, **kwargs: Any) -> Any:
+        """Run the worker task `task` ("autograder.module:function", see `autograder.tasks`) on the
+        submitted file `key` in a fresh worker (never here) and return its plain data. Fresh, and
+        without the submission's folder on its import path: no student code runs in it, so its
+        error messages carry nothing student code may have seen (a hidden input)."""
         path = self._file(key, key, "")
         self._kill()
         self._ensure_worker(import_submission=False)
-        request = {"op": "task", "name": "read_checkpoint", "path": str(path), "kwargs": kwargs}
+        request = {"op": "task", "name": task, "path": str(path), "kwargs": kwargs}
         try:
             return self._roundtrip(request, f"reading {key}", None).get("value")
         finally:
             self._kill()  # the next call gets a worker that can import the submission's modules
+
+    def read_checkpoint(self, key: str, **kwargs: Any) -> dict[str, Any]:
+        """The checkpoint `key` read without running code (`autograder.deeplearning.checkpoint`), as plain
+        tensors: `{"state_dict", "mean", "std", "notes"}`."""
+        return self.run_task("autograder.deeplearning.checkpoint:read_checkpoint", key, **kwargs)
 
     def reset(self) -> None:
         """Kill the worker and everything it started and empty its home: the next call starts
@@ -351,7 +357,7 @@ class _OptionsView:
 
 
 class _ModuleProxy:
-    """`student.problem1.evaluate(...)`: the value; `.outcome(...)` on the function: the Outcome."""
+    """`student.lab1.evaluate(...)`: the value; `.outcome(...)` on the function: the Outcome."""
 
     def __init__(self, student: Student, module: str, options: CallOptions) -> None:
         self._student, self._module, self._options = student, module, options
@@ -400,7 +406,7 @@ def _failure(error: Any, what: str) -> CheckFailed:
         return MissingFunction(f"{what} is not defined in the submission")
     if kind == "import":
         return StudentError(f"{what.split('.')[0]}.py failed to import ({shown})", detail=detail)
-    if kind == "checkpoint":  # a fresh worker that never ran student code wrote this message
+    if kind == "rejected":  # a fresh worker that never ran student code wrote this message
         return StudentError(f"{what}: {wire.printable(message, 500)}")
     if name == "NotImplementedError":
         return StudentError(f"{what} is not implemented yet (it raised NotImplementedError)")

@@ -2,8 +2,8 @@
 
 Students zip a folder (sometimes with macOS junk), capitalize names, submit a Colab notebook instead
 of `problemN.py`, save files in Latin-1 or UTF-16, or leave a link to a file outside their folder.
-`find_submission` turns all of that into one `Submission`: which file to import for each problem,
-where it came from, and notes that explain every choice. It runs in the grader process, so it only
+`find_submission` turns all of that into one `Submission`: which file to use for each file the
+assignment's settings list (`[[files]]`), where it came from, and notes that explain every choice. It runs in the grader process, so it only
 reads bytes and parses notebooks (`autograder.notebook`); nothing from the submission is executed
 or imported here.
 """
@@ -17,17 +17,17 @@ import stat
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Sequence
 
+from autograder.assignment import SubmittedFile
 from autograder.notebook import NotebookError, definitions_only, describe_skipped, one_line
 from autograder.provenance import SourceMap
 
-__all__ = ["CHECKPOINT", "PROBLEMS", "Submission", "find_submission"]
+__all__ = ["Submission", "find_submission"]
 
-PROBLEMS = ("problem1", "problem2", "problem3", "problem5", "problem6")
-CHECKPOINT = "allcnn.pt"
 SOURCE_CAP = 5 * 2**20
-NOTEBOOK_CAP = 25 * 2**20     # the handout asks to keep cell outputs (plots) in the notebook
-CHECKPOINT_CAP = 200 * 2**20  # the All-CNN's weights are about 7 MB; with optimizer state, 20
+NOTEBOOK_CAP = 25 * 2**20     # handouts ask to keep cell outputs (plots) in the notebook
+CHECKPOINT_CAP = 200 * 2**20  # a file's `max_mb` overrides it
 MAX_DEPTH = 3                 # the top folder plus nested ones: students zip a folder, or two
 MAX_ENTRIES = 5000            # a submission is a handful of files; stop looking after this many
 MAX_LINK_NOTES = 5
@@ -38,14 +38,14 @@ _COOKIE = re.compile(r"^([ \t\f]*#.*?coding[:=][ \t]*)([-\w.]+)")  # PEP 263
 @dataclass(frozen=True)
 class Submission:
     root: Path                      # the folder graded
-    files: dict[str, Path]          # "problem1".."problem6" -> a .py file to import; "allcnn.pt" -> the
-                                    # checkpoint. A missing key: not submitted.
+    files: dict[str, Path]          # a module key ("lab1") -> a .py file to import; a checkpoint
+                                    # key ("model.pt") -> the file. A missing key: not submitted.
     notes: list[str]                # general feedback notes, Markdown, short
-    origin: dict[str, str]          # key -> where it came from: "problem5.py",
-                                    # "pennkey_hw2_problem5.ipynb (definitions only)"
+    origin: dict[str, str]          # key -> where it came from: "lab1.py",
+                                    # "pennkey_lab1.ipynb (definitions only)"
     problems: dict[str, list[str]]  # key -> notes about that file, for the feedback of its parts;
                                     # each reads after "`<origin>`: " (it does not repeat the name)
-    sources: dict[str, SourceMap] = field(default_factory=dict)  # problem key -> the submitted
+    sources: dict[str, SourceMap] = field(default_factory=dict)  # module key -> the submitted
                                     # file behind the graded one, for errors in the student's terms
 
 
@@ -71,10 +71,12 @@ class _Loaded:
     source: SourceMap | None = None  # problem files only
 
 
-def find_submission(root: Path, workdir: Path) -> Submission:
-    """Pick, for every problem and for the checkpoint, the file to grade; never runs student code.
-    Converted notebooks, re-encoded sources and sources named otherwise (`Problem1.PY`) are
-    written to `workdir` as `problemN.py`; other files are used where they are."""
+def find_submission(root: Path, workdir: Path, files: Sequence[SubmittedFile],
+                    notebook_hint: str = "") -> Submission:
+    """Pick, for every file of `files`, the one to grade; never runs student code. Converted
+    notebooks, re-encoded sources and sources named otherwise (`Lab1.PY`) are written to
+    `workdir` as `<key>.py`; other files are used where they are. `notebook_hint` tells a student
+    whose notebook matched no file how to name it."""
     root = Path(os.path.realpath(root))
     workdir = Path(os.path.realpath(workdir))
     if workdir == root or root in workdir.parents:
@@ -84,14 +86,16 @@ def find_submission(root: Path, workdir: Path) -> Submission:
         result.notes.append("The submission folder is missing: nothing could be graded.")
         return result
     workdir.mkdir(parents=True, exist_ok=True)
-    for key in PROBLEMS:  # a file left by an earlier run must not be mistaken for this one's
-        (workdir / f"{key}.py").unlink(missing_ok=True)
+    modules = [file for file in files if file.kind == "module"]
+    for file in modules:  # a file left by an earlier run must not be mistaken for this one's
+        (workdir / f"{file.key}.py").unlink(missing_ok=True)
     found = _scan(root, result.notes)
-    for key in (*PROBLEMS, CHECKPOINT):
-        candidates = _candidates(key, found)
-        loaded = _choose(key, candidates, result.notes)
+    for file in sorted(files, key=lambda file: file.kind != "module"):
+        key = file.key
+        candidates = _candidates(file, found)
+        loaded = _choose(file, candidates, result.notes)
         if loaded is None:
-            result.notes.extend(_near_misses(key, found, candidates))
+            result.notes.extend(_near_misses(file, found, candidates))
             continue
         if loaded.content is not None:
             loaded.path = workdir / f"{key}.py"
@@ -102,8 +106,8 @@ def find_submission(root: Path, workdir: Path) -> Submission:
             result.sources[key] = loaded.source
         if loaded.problems:
             result.problems[key] = loaded.problems
-    if any(key not in result.files for key in PROBLEMS):
-        result.notes.extend(_unmatched_notebooks(found))
+    if any(file.key not in result.files for file in modules):
+        result.notes.extend(_unmatched_notebooks(found, modules, notebook_hint))
     return result
 
 
@@ -154,32 +158,34 @@ def _scan(root: Path, notes: list[str]) -> list[_Found]:
     return found
 
 
-def _problem_pattern(key: str) -> re.Pattern[str]:
-    """`problem5` inside a name, also as `problem_5` or `Problem-5`, but not `problem51`."""
-    return re.compile(rf"{key[:-1]}[ _-]?{key[-1]}(?!\d)")
+def _name_pattern(file: SubmittedFile) -> re.Pattern[str]:
+    """What a notebook's lower-cased name must contain to stand in for `file` (the settings'
+    `notebook`, such as `lab[ _-]?5(?!\\d)`; else the key itself)."""
+    return re.compile(file.notebook or re.escape(file.key))
 
 
-def _candidates(key: str, found: list[_Found]) -> list[_Found]:
-    """Files that could be `key`, best first: a .py before a notebook (a notebook only stands in
+def _candidates(file: SubmittedFile, found: list[_Found]) -> list[_Found]:
+    """Files that could be `file`, best first: a .py before a notebook (a notebook only stands in
     for a missing .py), then the file nearest the top folder, then the shortest name."""
-    if key == CHECKPOINT:
-        matches = [item for item in found if item.relative.name.lower() == CHECKPOINT]
+    key = file.key
+    if file.kind == "checkpoint":
+        matches = [item for item in found if item.relative.name.lower() == key.lower()]
         return sorted(matches, key=lambda item: (item.depth, str(item.relative)))
-    pattern = _problem_pattern(key)
     sources = [item for item in found if item.relative.name.lower() == f"{key}.py"]
-    notebooks = [item for item in found if item.relative.suffix.lower() == ".ipynb"
-                 and pattern.search(item.relative.name.lower())]
+    notebooks = [] if file.notebook is None else [
+        item for item in found if item.relative.suffix.lower() == ".ipynb"
+        and _name_pattern(file).search(item.relative.name.lower())]
     return (sorted(sources, key=lambda item: (item.depth, str(item.relative)))
             + sorted(notebooks, key=lambda item: (item.depth, len(item.relative.name),
                                                    item.relative.name, str(item.relative))))
 
 
-def _choose(key: str, candidates: list[_Found], notes: list[str]) -> _Loaded | None:
+def _choose(file: SubmittedFile, candidates: list[_Found], notes: list[str]) -> _Loaded | None:
     """The first usable candidate that is not empty (an empty one only when nothing else is);
     notes say which was graded when several could be."""
     usable: list[tuple[_Found, _Loaded]] = []
     for candidate in candidates:
-        loaded = _load(key, candidate, notes)
+        loaded = _load(file, candidate, notes)
         if loaded is not None:
             usable.append((candidate, loaded))
             if not loaded.empty:
@@ -190,48 +196,56 @@ def _choose(key: str, candidates: list[_Found], notes: list[str]) -> _Loaded | N
     if len(candidates) > 1:
         listed = ", ".join(_shown(item.relative) for item in candidates[:4])
         more = f" and {len(candidates) - 4} more" if len(candidates) > 4 else ""
-        name = "allcnn.pt" if key == CHECKPOINT else f"{key}.py"
-        notes.append(f"Several files could be {name} ({listed}{more}): {_shown(chosen.relative)} is "
+        notes.append(f"Several files could be {file.shown_name} ({listed}{more}): {_shown(chosen.relative)} is "
                      "graded (a .py file comes before a notebook, then the file nearest the top "
                      "folder, then the shortest name; empty files only when nothing else is left).")
     return loaded
 
 
-def _near_misses(key: str, found: list[_Found], candidates: list[_Found]) -> list[str]:
+def _near_misses(file: SubmittedFile, found: list[_Found], candidates: list[_Found]) -> list[str]:
     """Tell a student whose file was not recognized what name the grader wanted."""
-    pattern = _problem_pattern(key)
-    suffixes = (".pt", ".pth", ".ckpt") if key == CHECKPOINT else (".py", ".pyw", ".txt", "")
+    checkpoint = file.kind == "checkpoint"
+    pattern = _name_pattern(file)
+    suffixes = (".pt", ".pth", ".ckpt") if checkpoint else (".py", ".pyw", ".txt", "")
     misses = [item for item in found if item not in candidates and item.relative.suffix.lower()
-              in suffixes and (key == CHECKPOINT or pattern.search(item.relative.name.lower()))]
-    name = CHECKPOINT if key == CHECKPOINT else f"{key}.py"
+              in suffixes and (checkpoint or pattern.search(item.relative.name.lower()))]
+    name = file.shown_name
     return [f"{_shown(item.relative)} was found but is not graded as {name}: rename it {name}."
             for item in misses[:3]]
 
 
-def _unmatched_notebooks(found: list[_Found]) -> list[str]:
-    """A notebook named without a problem number (`pennkey_hw2.ipynb`) is graded as nothing."""
+def _unmatched_notebooks(found: list[_Found], modules: Sequence[SubmittedFile],
+                         hint: str) -> list[str]:
+    """A notebook whose name matches no file (`pennkey_homework.ipynb`) is graded as nothing."""
     unmatched = [item for item in found if item.relative.suffix.lower() == ".ipynb" and not any(
-        _problem_pattern(key).search(item.relative.name.lower()) for key in PROBLEMS)]
+        file.notebook is not None and _name_pattern(file).search(item.relative.name.lower())
+        for file in modules)]
     if not unmatched:
         return []
     listed = ", ".join(_shown(item.relative) for item in unmatched[:3])
-    return [f"{listed} {'was' if len(unmatched) == 1 else 'were'} not graded: a notebook stands in "
-            "for problemN.py only when its name contains problemN (pennkey_hw2_problem5.ipynb)."]
+    hint = hint or ("a notebook stands in for a file only when its name says which: "
+                    + ", ".join(f"{file.shown_name} (`{file.notebook}`)" for file in modules
+                                if file.notebook))
+    return [f"{listed} {'was' if len(unmatched) == 1 else 'were'} not graded: {hint}."]
 
 
 # ------------------------------------------------------------------------------- reading files
 
-def _load(key: str, candidate: _Found, notes: list[str]) -> _Loaded | None:
+def _load(file: SubmittedFile, candidate: _Found, notes: list[str]) -> _Loaded | None:
     """Read one candidate; None (with a note) when it cannot be used."""
+    key = file.key
     shown = _shown(candidate.relative)
     is_notebook = candidate.relative.suffix.lower() == ".ipynb"
-    cap = CHECKPOINT_CAP if key == CHECKPOINT else NOTEBOOK_CAP if is_notebook else SOURCE_CAP
+    checkpoint = file.kind == "checkpoint"
+    cap = CHECKPOINT_CAP if checkpoint else NOTEBOOK_CAP if is_notebook else SOURCE_CAP
+    if file.max_mb is not None:
+        cap = int(file.max_mb * 2**20)
     data = _read_capped(candidate.path, cap) if candidate.size <= cap else None
     if data is None:
         advice = " Clear large cell outputs and submit it again." if is_notebook else ""
         notes.append(f"{shown} is larger than the {cap // 2**20} MB limit, so it was not used.{advice}")
         return None
-    if key == CHECKPOINT:
+    if checkpoint:
         return _Loaded(_label(candidate.relative), path=candidate.path, empty=not data,
                        problems=[] if data else ["The file is empty."])
     if not is_notebook:
@@ -242,7 +256,7 @@ def _load(key: str, candidate: _Found, notes: list[str]) -> _Loaded | None:
         if text is not None:
             loaded.content = text.encode("utf-8")
             loaded.origin += " (re-encoded as UTF-8)"
-        elif candidate.relative.name != f"{key}.py":  # `Problem1.PY`: importable only as .py
+        elif candidate.relative.name != f"{key}.py":  # `Lab1.PY`: importable only as .py
             loaded.content = data
         if loaded.empty:
             loaded.problems.append("The file is empty: it defines no function.")

@@ -1,4 +1,4 @@
-"""Sympy answers across the trust boundary (parts 3.a and 6.a).
+"""Sympy answers across the trust boundary.
 
 WORKER: `to_tree` turns what the student returned into a tree of whitelisted nodes. GRADER:
 `rebuild` validates that tree from scratch and builds it with sympy constructors only;

@@ -117,7 +117,7 @@ def encode(value: Any, context: EncodeContext | None = None) -> tuple[Any, list[
         sympy_tree = _encode_sympy(obj)
         if sympy_tree is not None:
             return sympy_tree
-        from autograder.models import ModelSpec
+        from autograder.deeplearning.models import ModelSpec
 
         if kind is ModelSpec:
             return {"$t": "model", "recipe": obj.as_dict()}

@@ -3,7 +3,7 @@
 Both sides score the same images with the same All-CNN: clean accuracy and accuracy on the FGSM
 images at eps = 8/255 (clipped to [0, 1]). The torchattacks side is the usual recipe: a clean
 pass under `torch.no_grad()`, `torchattacks.FGSM(model, eps)(x, y)`, then a pass on the attacked
-images. The grader's side is `autograder.adversarial.evaluate` (one forward serves the clean
+images. The grader's side is `autograder.deeplearning.adversarial.evaluate` (one forward serves the clean
 predictions and the gradient; the backward stops at the input). On CUDA it also times the full
 test set in float32 and with bf16 autocast + channels_last, and reports how far the fast path's
 accuracies are from float32's. Numbers are printed, never asserted.
@@ -24,10 +24,10 @@ import torch
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from autograder.adversarial import DEFAULT_BATCH, EPS_8_OF_255, evaluate, pick_device  # noqa: E402
-from autograder.allcnn import CIFAR10_MEAN, CIFAR10_STD, build_allcnn  # noqa: E402
-from autograder.checkpoint import load_into_allcnn, read_checkpoint  # noqa: E402
-from autograder.cifar import CifarDataError, load_test_set  # noqa: E402
+from autograder.deeplearning.adversarial import DEFAULT_BATCH, EPS_8_OF_255, evaluate, pick_device  # noqa: E402
+from autograder.deeplearning.allcnn import CIFAR10_MEAN, CIFAR10_STD, build_allcnn  # noqa: E402
+from autograder.deeplearning.checkpoint import load_into_allcnn, read_checkpoint  # noqa: E402
+from autograder.deeplearning.cifar import CifarDataError, load_test_set  # noqa: E402
 
 
 def load_model(checkpoint: Path | None) -> torch.nn.Module:

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from autograder.cifar import BATCHES_FOLDER, TRAIN_BATCHES, write_batch, write_meta  # noqa: E402
+from autograder.deeplearning.cifar import BATCHES_FOLDER, TRAIN_BATCHES, write_batch, write_meta  # noqa: E402
 
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",

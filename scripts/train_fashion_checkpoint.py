@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([sys.executable, str(REPO / "scripts" / "make_cifar_format.py"), "fashion",
                         "--out", str(DATA)], check=True)
     trained = REPO / ".data" / "fashion_allcnn.pt"
-    subprocess.run([sys.executable, str(REPO / "reference" / "train_allcnn.py"), "--data", str(DATA),
+    subprocess.run([sys.executable, str(REPO / "reference" / "hw2" / "train_allcnn.py"), "--data", str(DATA),
                     *TRAINING_FLAGS, "--threads", args.threads, "--device", args.device,
                     "--out", str(trained)], check=True)
     shutil.copyfile(trained, args.out)

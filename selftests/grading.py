@@ -43,7 +43,7 @@ def failing_outputs(results: dict, label: str) -> str:
 def submission_with_override(tmp: Path, problem: str, override: Path) -> Path:
     """The reference submission with one file's functions redefined by `override` (appended)."""
     folder = tmp / "submission"
-    shutil.copytree(REPO / "reference", folder, ignore=shutil.ignore_patterns("__pycache__", "*.pt"))
+    shutil.copytree(REPO / "reference" / "hw2", folder, ignore=shutil.ignore_patterns("__pycache__", "*.pt"))
     target = folder / f"{problem}.py"
     target.write_text(target.read_text() + "\n\n# ---- variant override ----\n" + override.read_text())
     return folder

@@ -24,7 +24,7 @@ SLOTS = 8                      # users, so that this many graders can run at onc
 FALLBACK_UID = 64_500          # + slot: a bare user id, used only where `useradd` is unavailable
 PR_SET_CHILD_SUBREAPER = 36
 USERADD_ATTEMPTS = 5
-SECRETS = ("reference", "tests/hidden", ".git")  # a repository holding any of these is locked down
+SECRETS = ("reference", "tests/*/hidden", ".git")  # a course copy holding any of these is locked down
 
 
 class SandboxError(RuntimeError):
@@ -115,7 +115,7 @@ def setup(repo_root: Path = REPO_ROOT) -> list[str]:
         return ["not root: the worker will run as the current user (no user switch, no lock-down)"]
     users = [ensure_user(slot) for slot in range(SLOTS)]
     lines = [f"user {name} (uid {uid})" for uid, _, name in users]
-    if any((repo_root / secret).exists() for secret in SECRETS):  # not in the student handout
+    if any(any(repo_root.glob(secret)) for secret in SECRETS):  # not in the student handout
         lines += [f"made private: {path}" for path in lock_down(repo_root)]
     lines += [f"made passable: {path}" for path in grant_interpreter_access()]
     # Fresh bytecode beside the engine's sources: the worker's read-only copy of the engine then

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import assignment, grade as grade_module, plugin
+from autograder import grade as grade_module, plugin
+from autograder.course import AssignmentLayout, find_assignment
 from autograder.grade import grade
 from autograder.fixtures import Oracle, OracleUnavailable, PartialScore
 from autograder.results import ConfigurationError, validate
@@ -23,9 +24,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
 
 
-def settings_with_hidden_visibility(hidden: str) -> assignment.Assignment:
-    settings = assignment.load_assignment()
-    return dataclasses.replace(settings, visibility=dataclasses.replace(settings.visibility, hidden=hidden))
+def layout_with_hidden_visibility(hidden: str) -> AssignmentLayout:
+    layout = find_assignment()
+    settings = layout.settings
+    return dataclasses.replace(layout, settings=dataclasses.replace(
+        settings, visibility=dataclasses.replace(settings.visibility, hidden=hidden)))
 
 
 @pytest.fixture(scope="module")
@@ -33,18 +36,18 @@ def graded(tmp_path_factory):
     """The `outcomes` suite graded once, with hidden checks defaulting to after_due_date."""
     tmp = tmp_path_factory.mktemp("outcomes")
     (tmp / "submission").mkdir()
-    settings = settings_with_hidden_visibility("after_due_date")
+    layout = layout_with_hidden_visibility("after_due_date")
     real_find = grade_module.find_submission
 
-    def find_with_a_note(root, workdir):
-        found = real_find(root, workdir)
+    def find_with_a_note(root, workdir, *args):
+        found = real_find(root, workdir, *args)
         found.notes.append("NOTE-FROM-THE-FINDER")
         return found
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(grade_module, "find_submission", find_with_a_note)
-        patch.setattr(plugin, "load_assignment", lambda: settings)
-        patch.setattr(grade_module, "load_assignment", lambda: settings)
+        patch.setattr(plugin, "find_assignment", lambda name=None, root=None: layout)
+        patch.setattr(grade_module, "find_assignment", lambda name=None, root=None: layout)
         results = grade(tmp / "submission", tmp / "results.json", tests_root=FIXTURES / "outcomes")
     text = (tmp / "results.json").read_text()
     document = json.loads(text)

@@ -11,13 +11,14 @@ import jsonschema
 import pytest
 
 from autograder.assignment import AssignmentError, Part, load_assignment
+from autograder.course import find_assignment
 from autograder.results import (
     OUTPUT_LIMIT, CollectionError, ConfigurationError, LeaderboardEntry, Results, TestResult,
     clean_text, failure_feedback, fallback_document, judge, validate, write_json_atomic,
 )
 from selftests.engine.awkward import KINDS, PRECIOUS, make_awkward
 
-SETTINGS = Path(__file__).resolve().parents[2] / "autograder" / "assignment.toml"
+SETTINGS = Path(__file__).resolve().parents[2] / "tests" / "hw2" / "assignment.toml"
 PARTS = (Part("1.b", 2, "problem1", "evaluate"), Part("2.b", 8, "problem2", "optimal_factorization"))
 
 
@@ -29,7 +30,7 @@ def result(number: str, score: float, max_score: float, output: str = "", **extr
 
 # ----------------------------------------------------------------------------- assignment.toml
 def test_the_assignment_totals_84_autograded_points() -> None:
-    settings = load_assignment()
+    settings = find_assignment().settings
     assert settings.total_points == 84
     assert settings.labels() == ("1.b", "1.c", "1.e", "2.a", "2.b", "2.c", "3.a", "3.b",
                                  "5.a", "5.b", "5.c", "6.a", "6.c")
@@ -43,7 +44,8 @@ def test_the_assignment_totals_84_autograded_points() -> None:
     (("points = 3\n", "points = 0\n"), "must be positive"),
     (("points = 3\n", "points = -3\n"), "must be positive"),
     (("call_timeout_s = 60", "call_timout_s = 60"), "call_timeout_s"),
-    (('label = "1.c"', 'label = "one-c"'), "not of the form"),
+    (('label = "1.c"', 'label = "1 c"'), "not a Gradescope question number"),
+    (('file = "problem2"', 'file = "problem9"'), "which \\[\\[files\\]\\] does not list"),
     (("eval_limit = 0", "eval_limit = -1"), "eval_limit"),
 ])
 def test_a_bad_settings_file_is_refused_with_a_clear_error(tmp_path, edit, complaint) -> None:

@@ -14,13 +14,17 @@ import numpy as np
 import pytest
 import torch
 
-from autograder import checks, models
+from autograder import checks
+from autograder.deeplearning import models
 from autograder.checks import CheckFailed
 from autograder.sandbox import Limits, process_info
 from autograder.student import (
     MissingFunction, MissingSubmission, Student, StudentError, StudentTimeout, WorkerCrashed,
 )
 from autograder.submission import find_submission
+from autograder.course import find_assignment
+
+HW2_FILES = (find_assignment("hw2").settings.files, find_assignment("hw2").settings.notebook_hint)
 from autograder.wire import Opaque
 
 REPO = Path(__file__).resolve().parents[2]
@@ -150,7 +154,7 @@ def make_submission(tmp_path: Path, files: dict[str, str]):
     root.mkdir()
     for name, text in files.items():
         (root / name).write_text(textwrap.dedent(text))
-    return find_submission(root, tmp_path / "converted")
+    return find_submission(root, tmp_path / "converted", *HW2_FILES)
 
 
 @pytest.fixture(scope="module")
@@ -282,7 +286,7 @@ def test_worker_is_confined(seam):
 
 @root_only
 def test_secrets_and_the_engine_are_out_of_reach(seam):
-    for secret in (REPO / "reference" / "problem2.py", REPO / "tests" / "hidden",
+    for secret in (REPO / "reference" / "hw2" / "problem2.py", REPO / "tests" / "hw2" / "hidden",
                    REPO / "autograder" / "checks.py", REPO / ".git" / "HEAD"):
         with pytest.raises(StudentError, match="PermissionError"):
             seam.problem2.read(str(secret))

@@ -1,6 +1,7 @@
 """autograder.submission: finding the student's files in messy submission folders, running nothing."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -10,6 +11,9 @@ import pytest
 
 from autograder import submission as submission_module
 from autograder.submission import find_submission
+from autograder.course import find_assignment
+
+HW2_FILES = (find_assignment("hw2").settings.files, find_assignment("hw2").settings.notebook_hint)
 
 MESSY = Path(__file__).parent / "messy"
 DEFINES_F = "def f():\n    return 1\n"
@@ -38,7 +42,7 @@ def grade(tmp_path):
     """find_submission on a folder built from a dict, with a work folder outside it."""
     def run(files: dict[str, str | bytes]):
         root = make(tmp_path / "submission", files)
-        return find_submission(root, tmp_path / "work")
+        return find_submission(root, tmp_path / "work", *HW2_FILES)
     return run
 
 
@@ -97,7 +101,7 @@ def test_notebook_names_match_the_problem_number_exactly(grade):
 def test_colab_notebook_is_converted_into_the_work_folder(tmp_path):
     root = make(tmp_path / "submission", {})
     shutil.copy(MESSY / "pennkey_hw2_problem5.ipynb", root / "pennkey_hw2_problem5.ipynb")
-    found = find_submission(root, tmp_path / "work")
+    found = find_submission(root, tmp_path / "work", *HW2_FILES)
     converted = found.files["problem5"]
     assert converted == (tmp_path / "work" / "problem5.py").resolve()
     source = converted.read_text(encoding="utf-8")
@@ -188,7 +192,7 @@ def test_links_out_of_the_submission_are_not_followed(grade, tmp_path):
     os.symlink(secret / "problem1.py", root / "problem1.py")
     os.symlink(secret, root / "linked_folder")
     os.symlink(root / "real" / "problem2.py", root / "problem2.py")  # inside: fine
-    found = find_submission(root, tmp_path / "work")
+    found = find_submission(root, tmp_path / "work", *HW2_FILES)
     assert "problem1" not in found.files
     assert found.files["problem2"] == (root / "real" / "problem2.py").resolve()
     [note] = [note for note in found.notes if "link" in note]
@@ -205,7 +209,10 @@ def test_macos_junk_checkpoints_and_hidden_files_are_ignored(grade):
 
 def test_files_over_the_size_cap_are_skipped(grade, monkeypatch):
     monkeypatch.setattr(submission_module, "SOURCE_CAP", 100)
-    monkeypatch.setattr(submission_module, "CHECKPOINT_CAP", 100)
+    files, hint = HW2_FILES  # the checkpoint's cap comes from its `max_mb` setting
+    capped = tuple(dataclasses.replace(f, max_mb=100 / 2**20) if f.kind == "checkpoint" else f
+                   for f in files)
+    monkeypatch.setitem(globals(), "HW2_FILES", (capped, hint))
     found = grade({"problem1.py": "A = 1\n" * 50, "hw2_problem1.ipynb": notebook_json("A = 1"),
                    "allcnn.pt": b"w" * 101})
     assert found.origin["problem1"] == "hw2_problem1.ipynb (definitions only)"
@@ -243,13 +250,13 @@ def test_nothing_from_the_submission_runs(grade, tmp_path):
 
 def test_stale_work_files_are_removed(tmp_path):
     make(tmp_path / "work", {"problem3.py": "STALE = 1\n"})
-    found = find_submission(make(tmp_path / "submission", {"problem1.py": DEFINES_F}), tmp_path / "work")
+    found = find_submission(make(tmp_path / "submission", {"problem1.py": DEFINES_F}), tmp_path / "work", *HW2_FILES)
     assert not (tmp_path / "work" / "problem3.py").exists() and "problem3" not in found.files
 
 
 def test_missing_submission_folder_and_work_folder_inside_it(tmp_path):
-    found = find_submission(tmp_path / "nowhere", tmp_path / "work")
+    found = find_submission(tmp_path / "nowhere", tmp_path / "work", *HW2_FILES)
     assert found.files == {} and "missing" in found.notes[0]
     root = make(tmp_path / "submission", {"problem1.py": DEFINES_F})
     with pytest.raises(ValueError):
-        find_submission(root, root / "work")
+        find_submission(root, root / "work", *HW2_FILES)

@@ -126,7 +126,7 @@ def timed_child(variant: str, submission: Path, only: list[str] | None,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--submission", type=Path, default=REPO / "reference")
+    parser.add_argument("--submission", type=Path, default=REPO / "reference" / "hw2")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", nargs="+", default=None)
     parser.add_argument("--before", default=None, metavar="COMMIT")

@@ -87,8 +87,8 @@ def load_case(path: Path) -> Case:
 
 def secret_snippets() -> list[str]:
     """Distinctive lines of every reference solution and hidden check the case does not submit."""
-    files = [p for p in (REPO / "reference").glob("*.py") if p.name != f"{PROBLEM}.py"]
-    files += list((REPO / "tests" / "hidden").glob("*.py"))
+    files = [p for p in (REPO / "reference" / "hw2").glob("*.py") if p.name != f"{PROBLEM}.py"]
+    files += list((REPO / "tests" / "hw2" / "hidden").glob("*.py"))
     snippets = set()
     for path in files:
         for line in path.read_text().splitlines():
@@ -157,7 +157,7 @@ def build_submission(case: Case, arena: Path, port: int) -> Path:
                 .replace("__TOKEN__", token).replace("__PORT__", str(port)))
 
     folder = arena / "submission"
-    reference = (REPO / "reference" / f"{PROBLEM}.py").read_text()
+    reference = (REPO / "reference" / "hw2" / f"{PROBLEM}.py").read_text()
     (folder / f"{PROBLEM}.py").write_text(reference + "\n\n# ---- hostile case ----\n" + fill(case.code))
     (folder / "hostile_kit.py").write_text(fill((HERE / "kit.py").read_text()))
     root = HERE / "cases" / case.name
@@ -325,7 +325,10 @@ def test_a_checkpoint_with_a_pickle_payload_runs_nothing(layout: str, arena: Pat
     import torch
 
     from autograder.student import Student, StudentError
+    from autograder.course import find_assignment
     from autograder.submission import find_submission
+
+    HW2_FILES = (find_assignment("hw2").settings.files, find_assignment("hw2").settings.notebook_hint)
 
     folder = arena / "submission"
     ran_as_anyone, ran_as_root = arena / "marker" / "payload-ran", arena / "root-only" / "payload-ran"
@@ -336,10 +339,10 @@ def test_a_checkpoint_with_a_pickle_payload_runs_nothing(layout: str, arena: Pat
     else:
         (folder / "allcnn.pt").write_bytes(pickle.dumps(content))
     os.chmod(folder / "allcnn.pt", 0o644)
-    student = Student(find_submission(folder, arena / "converted"))
+    student = Student(find_submission(folder, arena / "converted", *HW2_FILES))
     try:
         with pytest.raises(StudentError):
-            student.read_checkpoint(max_bytes=2**20)
+            student.read_checkpoint("allcnn.pt", max_bytes=2**20)
     finally:
         student.close()
     assert not ran_as_anyone.exists() and not ran_as_root.exists()

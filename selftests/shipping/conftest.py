@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from autograder.build import HANDOUT_FOLDER, BuildReport, build
+from autograder.build import BuildReport, build
+from autograder.course import find_assignment
 from autograder.rehearse import unpack
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,7 +19,7 @@ CHECKPOINT_IMAGES = 40
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
-    return build(REPO, tmp_path_factory.mktemp("dist"))
+    return build(REPO, tmp_path_factory.mktemp("dist"), assignment="hw2")
 
 
 @pytest.fixture(scope="session")
@@ -26,15 +27,15 @@ def handout(built: BuildReport, tmp_path_factory: pytest.TempPathFactory) -> Pat
     """The handout unpacked as a student would, read-only for the tests that only look at it."""
     destination = tmp_path_factory.mktemp("handout")
     unpack(built.handout_zip, destination)
-    return destination / HANDOUT_FOLDER
+    return destination / find_assignment("hw2").settings.handout_folder
 
 
 @pytest.fixture(scope="session")
 def scored_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(allcnn.pt, data folder): a seeded All-CNN and a test batch labelled with its own
     predictions, kept only where the top two logits are clearly apart."""
-    from autograder.allcnn import CIFAR10_MEAN, CIFAR10_STD, build_allcnn, calibration_images
-    from autograder.cifar import BATCHES_FOLDER, CLASS_NAMES, write_batch, write_meta
+    from autograder.deeplearning.allcnn import CIFAR10_MEAN, CIFAR10_STD, build_allcnn, calibration_images
+    from autograder.deeplearning.cifar import BATCHES_FOLDER, CLASS_NAMES, write_batch, write_meta
 
     folder = tmp_path_factory.mktemp("scored")
     model = build_allcnn(CHECKPOINT_SEED, CIFAR10_MEAN, CIFAR10_STD)

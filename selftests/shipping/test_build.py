@@ -16,10 +16,12 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from autograder.build import HANDOUT_FOLDER, BuildError, build, handout_entries
+from autograder.build import BuildError, build, handout_entries
+from autograder.course import find_assignment
 from selftests.shipping.kit import definitions, module_assignments, texts_under, zip_modes
 
 REPO = Path(__file__).resolve().parents[2]
+HANDOUT_FOLDER = find_assignment("hw2").settings.handout_folder
 GRADER_TOP_LEVEL = {"setup.sh", "run_autograder", "requirements.txt", "autograder", "tests",
                     "reference", "setup.d", "scripts", "data"}
 NEVER_SHIPPED = ("__pycache__", ".venv", "selftests", "dist", ".git", ".data", "benchmarks",
@@ -31,12 +33,14 @@ def test_autograder_zip_has_its_entry_points_at_the_root_and_nothing_else(built)
     names = list(modes)
     assert modes["setup.sh"] == 0o755 and modes["run_autograder"] == 0o755
     assert {PurePosixPath(name).parts[0] for name in names} <= GRADER_TOP_LEVEL
-    for needed in ("autograder/assignment.toml", "autograder/schema/gradescope-results.schema.json",
-                   "autograder/__main__.py", "tests/conftest.py", "requirements.txt"):
+    for needed in ("tests/hw2/assignment.toml", "autograder/schema/gradescope-results.schema.json",
+                   "autograder/__main__.py", "tests/conftest.py", "tests/assignments.toml",
+                   "requirements.txt"):
         assert needed in names
     for problem in ("problem1", "problem2", "problem3", "problem5", "problem6"):
-        assert f"reference/{problem}.py" in names
-        assert f"tests/public/test_{problem}.py" in names and f"tests/hidden/test_{problem}.py" in names
+        assert f"reference/hw2/{problem}.py" in names
+        assert f"tests/hw2/public/test_{problem}.py" in names
+        assert f"tests/hw2/hidden/test_{problem}.py" in names
     for name in names:
         parts = PurePosixPath(name).parts
         assert not set(parts) & set(NEVER_SHIPPED), name
@@ -49,18 +53,19 @@ def test_handout_holds_the_template_public_checks_and_runner_only(built) -> None
     assert {name.parts[0] for name in names} == {HANDOUT_FOLDER}
     inner = {PurePosixPath(*name.parts[1:]).as_posix() for name in names}
     for needed in ("README.md", "pytest.ini", "requirements.txt", "tests/conftest.py",
-                   "autograder/check.py", "autograder/plugin.py", "autograder/assignment.toml"):
+                   "tests/assignments.toml", "autograder/check.py", "autograder/plugin.py",
+                   "tests/hw2/assignment.toml", "tests/hw2/settings.py"):
         assert needed in inner
-    template = sorted(path.name for path in (REPO / "student_template").glob("problem*.py"))
+    template = sorted(path.name for path in (REPO / "student_template" / "hw2").glob("problem*.py"))
     assert template and all(name in inner for name in template)
-    assert not [name for name in inner if name.startswith(("reference/", "tests/hidden/"))
+    assert not [name for name in inner if name.startswith(("reference/", "tests/hw2/hidden/"))
                 or "hidden" in name or name.endswith((".pt", ".pth", ".pyc"))]
 
 
 def test_the_handout_readme_is_the_students_guide(handout) -> None:
-    assert (handout / "README.md").read_text() == (REPO / "docs" / "students.md").read_text()
+    assert (handout / "README.md").read_text() == (REPO / "tests" / "hw2" / "students.md").read_text()
     for name in ("problem1.py", "problem5.py"):
-        assert (handout / name).read_bytes() == (REPO / "student_template" / name).read_bytes()
+        assert (handout / name).read_bytes() == (REPO / "student_template" / "hw2" / name).read_bytes()
 
 
 def test_no_reference_code_in_the_handout(handout) -> None:
@@ -68,10 +73,10 @@ def test_no_reference_code_in_the_handout(handout) -> None:
     assert not [str(path) for path, text in texts.items() if text is None]  # all searchable
     shipped = "\n".join(text or "" for text in texts.values())
     template: dict[str, str] = {}
-    for path in (REPO / "student_template").glob("*.py"):
+    for path in (REPO / "student_template" / "hw2").glob("*.py"):
         template.update(definitions(path))
     searched, leaked = 0, []
-    for path in sorted((REPO / "reference").glob("*.py")):
+    for path in sorted((REPO / "reference" / "hw2").glob("*.py")):
         for name, body in definitions(path).items():
             if not body or template.get(name) == body:
                 continue  # a helper the template gives students as it is
@@ -85,10 +90,10 @@ def test_no_hidden_check_in_the_handout(handout) -> None:
     shipped = "\n".join(text or "" for text in texts_under(handout).values())
     raw = "\n".join(path.read_text(encoding="utf-8", errors="replace")
                     for path in handout.rglob("*") if path.is_file())
-    public = sorted((REPO / "tests" / "public").glob("test_*.py"))
+    public = sorted((REPO / "tests" / "hw2" / "public").glob("test_*.py"))
     public_code = {body for path in public for body in definitions(path).values()}
     public_code |= {line for path in public for line in module_assignments(path)}
-    hidden_files = sorted((REPO / "tests" / "hidden").glob("test_*.py"))
+    hidden_files = sorted((REPO / "tests" / "hw2" / "hidden").glob("test_*.py"))
     assert hidden_files
     names = searched = 0
     for path in hidden_files:
@@ -119,34 +124,57 @@ DERIVED_ANSWERS = ("(T-1) w^(T-2)", "w**(T - 2)", "w^(T-2)", "(T - 1) * w ** (T 
 def test_the_handout_never_states_a_derived_closed_form(handout) -> None:
     shipped = _squeezed("\n".join(text or "" for text in texts_under(handout).values()))
     assert not [form for form in DERIVED_ANSWERS if _squeezed(form) in shipped]
-    reference = _squeezed((REPO / "reference" / "problem6.py").read_text())
+    reference = _squeezed((REPO / "reference" / "hw2" / "problem6.py").read_text())
     assert all(_squeezed(form) in reference for form in DERIVED_ANSWERS[2:])  # the search can hit
 
 
 def test_builds_are_reproducible(built, tmp_path) -> None:
-    again = build(REPO, tmp_path)
+    again = build(REPO, tmp_path, assignment="hw2")
     assert again.autograder_zip.read_bytes() == built.autograder_zip.read_bytes()
     assert again.handout_zip.read_bytes() == built.handout_zip.read_bytes()
 
 
-def _tiny_tree(root: Path, public_check: str) -> Path:
+TINY_SETTINGS = """\
+name = "Tiny"
+handout_folder = "tiny"
+[limits]
+call_timeout_s = 10
+symbolic_timeout_s = 5
+check_timeout_s = 60
+[visibility]
+public = "visible"
+hidden = "visible"
+[[files]]
+key = "problem1"
+kind = "module"
+[[parts]]
+label = "1"
+points = 1
+file = "problem1"
+what = "f"
+"""
+
+
+def _tiny_tree(root: Path, public_check: str):
     for name, text in {
-        "student_template/problem1.py": "def f():\n    raise NotImplementedError\n",
-        "autograder/assignment.toml": "",
+        "student_template/tiny/problem1.py": "def f():\n    raise NotImplementedError\n",
+        "autograder/__main__.py": "",
         "tests/conftest.py": "",
-        "tests/public/test_problem1.py": public_check,
-        "docs/students.md": "# guide\n",
+        "tests/assignments.toml": 'assignments = ["tiny"]\ndefault = "tiny"\n',
+        "tests/tiny/assignment.toml": TINY_SETTINGS,
+        "tests/tiny/public/test_problem1.py": public_check,
+        "tests/tiny/students.md": "# guide\n",
         "requirements.txt": "torch\n",
     }.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
-    return root
+    return find_assignment("tiny", root)
 
 
 @pytest.mark.parametrize("public_check, why", [
     ("def test_a(student, oracle):\n    pass\n", "oracle"),
     ("from reference import problem1\n", "reference"),
-    ("from tests.hidden.test_problem1 import X\n", "tests.hidden"),
+    ("from tests.tiny.hidden.test_problem1 import X\n", "tests.tiny.hidden"),
 ])
 def test_a_public_check_that_needs_the_reference_stops_the_build(tmp_path, public_check, why) -> None:
     with pytest.raises(BuildError, match=why):
@@ -155,29 +183,31 @@ def test_a_public_check_that_needs_the_reference_stops_the_build(tmp_path, publi
 
 
 def test_build_command_writes_both_zips(tmp_path) -> None:
-    completed = subprocess.run([sys.executable, "-m", "autograder", "build", "--out", str(tmp_path)],
+    completed = subprocess.run([sys.executable, "-m", "autograder", "build", "--assignment", "hw2",
+                                "--out", str(tmp_path)],
                                cwd=REPO, capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
     assert (tmp_path / "autograder.zip").is_file() and (tmp_path / "student-handout.zip").is_file()
-    assert "CIFAR-10 test set" in completed.stdout
+    assert "set the assignment's total to 84 points" in completed.stdout
+    assert "data: not bundled" in completed.stdout or "data: bundled" in completed.stdout
 
 
 def test_the_cifar_test_batch_is_bundled_when_present(tmp_path) -> None:
     root = tmp_path / "repo"
     for name in ("autograder", "tests", "reference", "student_template"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("setup.sh", "run_autograder", "requirements.txt", "docs/students.md"):
+    for name in ("setup.sh", "run_autograder", "requirements.txt"):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / name, root / name)
     batches = root / "data" / "cifar-10-batches-py"
     batches.mkdir(parents=True)
     for name in ("test_batch", "batches.meta", "data_batch_1"):
         (batches / name).write_bytes(b"stand-in")
-    with_data = build(root, tmp_path / "with")
+    with_data = build(root, tmp_path / "with", assignment="hw2")
     names = zip_modes(with_data.autograder_zip)
     assert with_data.data_bundled and "data/cifar-10-batches-py/test_batch" in names
     assert "data/cifar-10-batches-py/batches.meta" in names
     assert "data/cifar-10-batches-py/data_batch_1" not in names  # training data: not needed
-    without = build(root, tmp_path / "without", include_data=False)
+    without = build(root, tmp_path / "without", include_data=False, assignment="hw2")
     assert not without.data_bundled
     assert not [name for name in zip_modes(without.autograder_zip) if name.startswith("data/")]

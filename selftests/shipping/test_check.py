@@ -14,24 +14,23 @@ from pathlib import Path
 
 import pytest
 
-from autograder.assignment import load_assignment
+from autograder.course import find_assignment
 from autograder.check import _explain_missing_data, _set_aside_hidden_points, save_figures
 from autograder.feedback import Figure
 from autograder.results import CollectionError, Results, TestResult
 
 REPO = Path(__file__).resolve().parents[2]
-SETTINGS = load_assignment()
+SETTINGS = find_assignment("hw2").settings
 
 
 @pytest.fixture(scope="module")
 def filled_handout(built, scored_checkpoint, tmp_path_factory) -> Path:
-    from autograder.build import HANDOUT_FOLDER
     from autograder.rehearse import unpack
 
     destination = tmp_path_factory.mktemp("student")
     unpack(built.handout_zip, destination)
-    folder = destination / HANDOUT_FOLDER
-    for path in (REPO / "reference").glob("problem*.py"):
+    folder = destination / SETTINGS.handout_folder
+    for path in (REPO / "reference" / "hw2").glob("problem*.py"):
         shutil.copy(path, folder / path.name)
     shutil.copy(scored_checkpoint[0], folder / "allcnn.pt")
     return folder
@@ -50,7 +49,7 @@ def checked(filled_handout, scored_checkpoint) -> tuple[subprocess.CompletedProc
 
 def test_the_handout_has_no_reference_and_no_hidden_checks(filled_handout) -> None:
     assert not (filled_handout / "reference").exists()
-    assert not (filled_handout / "tests" / "hidden").exists()
+    assert not list((filled_handout / "tests").glob("*/hidden"))
 
 
 def test_check_earns_every_public_point_of_a_filled_template(checked) -> None:
@@ -75,7 +74,7 @@ def test_check_prints_the_table_and_what_hidden_checks_remain(checked) -> None:
     for part in SETTINGS.parts:
         hidden = part.points - public_max[part.label]
         assert (f"- {part.label} " in to_come) == (hidden > 1e-6), part.label
-    assert "5.a was not scored here" not in completed.stdout
+    assert "not scored here" not in completed.stdout
 
 
 def test_check_saves_the_loss_curve_plot_and_says_where(checked, filled_handout) -> None:
@@ -88,7 +87,7 @@ def test_check_saves_the_loss_curve_plot_and_says_where(checked, filled_handout)
 def test_plain_pytest_runs_the_public_checks_in_the_handout(filled_handout) -> None:
     script = Path(sys.executable).parent / "pytest"  # the `pytest` command, not `python -m`
     command = [str(script)] if script.is_file() else [sys.executable, "-m", "pytest"]
-    completed = subprocess.run([*command, "tests/public/test_problem6.py"],
+    completed = subprocess.run([*command, "tests/hw2/public/test_problem6.py"],
                                cwd=filled_handout, capture_output=True, text=True, timeout=600)
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
     assert "autograder: scores" in completed.stdout
@@ -108,7 +107,7 @@ def _stand_in(label: str, points: float) -> TestResult:
 
 
 def test_points_only_hidden_checks_earn_are_set_aside() -> None:
-    public = TestResult("a check", "6.c", 1.5, 1.5, "passed", nodeid="tests/public/x.py::t")
+    public = TestResult("a check", "6.c", 1.5, 1.5, "passed", nodeid="tests/hw2/public/x.py::t")
     results = _results(public, _stand_in("6.c", 1.5))
     to_come = _set_aside_hidden_points(results, SETTINGS.parts)
     assert [(part.label, points) for part, points in to_come] == [("6.c", 1.5)]
@@ -116,7 +115,7 @@ def test_points_only_hidden_checks_earn_are_set_aside() -> None:
 
 
 def test_a_public_file_that_failed_to_load_still_costs_its_points() -> None:
-    error = CollectionError("tests/public/test_problem6.py", "failed to load", "problem6")
+    error = CollectionError("tests/hw2/public/test_problem6.py", "failed to load", "problem6")
     results = _results(_stand_in("6.c", 3), _stand_in("2.b", 8), errors=(error,))
     to_come = _set_aside_hidden_points(results, SETTINGS.parts)
     assert [part.label for part, _ in to_come] == ["2.b"]
@@ -125,7 +124,8 @@ def test_a_public_file_that_failed_to_load_still_costs_its_points() -> None:
 
 def test_missing_data_is_explained_to_the_student() -> None:
     message = "the CIFAR-10 test set is not available to the grader, so ... tell the course staff"
-    unreadable = TestResult("5.a", "5.a", 0, 20, "failed", output=message)
+    unreadable = TestResult("5.a", "5.a", 0, 20, "failed", output=message,
+                            unscored="no CIFAR-10 test set was found (use --data DIR)")
     broken = TestResult("5.a", "5.a", 0, 0, "failed", output="allcnn.pt cannot be used: empty")
     results = _results(unreadable, broken)
     _explain_missing_data(results)

@@ -37,13 +37,13 @@ def messy(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("messy")
     folder = root / "submission" / "Pennkey HW2"
     folder.mkdir(parents=True)
-    (folder / "Problem1.PY").write_bytes((REPO / "reference" / "problem1.py").read_bytes())
+    (folder / "Problem1.PY").write_bytes((REPO / "reference" / "hw2" / "problem1.py").read_bytes())
     (folder / "pennkey_hw2_problem1.ipynb").write_text(
         _notebook("def count_parameters(model):\n    return 0\n"))
     (folder / "problem2.py").write_text(SYNTAX_ERROR)
     (folder / "PROBLEM3.py").write_text(_with_import_after_future(
-        (REPO / "reference" / "problem3.py").read_text(), f"import {NOT_INSTALLED}\n"))
-    latin1 = "# Résumé of problem 6, café edition\n" + (REPO / "reference/problem6.py").read_text()
+        (REPO / "reference" / "hw2" / "problem3.py").read_text(), f"import {NOT_INSTALLED}\n"))
+    latin1 = "# Résumé of problem 6, café edition\n" + (REPO / "reference/hw2/problem6.py").read_text()
     (folder / "problem6.py").write_bytes(latin1.encode("latin-1"))
     strays = {"notes.txt": "to do", "__MACOSX/._problem2.py": "\x00\x05junk",
               ".ipynb_checkpoints/pennkey_hw2_problem2-checkpoint.ipynb": _notebook("x = 1\n"),

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from autograder.assignment import load_assignment
+from autograder.course import find_assignment
 from autograder.rehearse import RehearsalError, check_results, rehearse
 from autograder.results import fallback_document
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "selftests" / "engine" / "messy" / "pennkey_hw2_problem5.ipynb"
-SETTINGS = load_assignment()
+SETTINGS = find_assignment("hw2").settings
 
 
 def run_rehearsal(zip_path: Path, submission: Path, results: Path, *extra: str) -> tuple[str, dict]:
@@ -45,7 +45,7 @@ def part_totals(results: dict) -> dict[str, tuple[float, float]]:
 def test_rehearsal_of_the_reference_earns_every_point(built, scored_checkpoint, tmp_path) -> None:
     submission = tmp_path / "reference"
     submission.mkdir()
-    for path in (REPO / "reference").glob("problem*.py"):
+    for path in (REPO / "reference" / "hw2").glob("problem*.py"):
         shutil.copy(path, submission / path.name)
     shutil.copy(scored_checkpoint[0], submission / "allcnn.pt")
     stdout, results = run_rehearsal(built.autograder_zip, submission, tmp_path / "results.json",
@@ -100,7 +100,8 @@ def _fake_zip(path: Path, setup: str, run: str) -> Path:
             info = zipfile.ZipInfo(name)
             info.external_attr = 0o100755 << 16
             archive.writestr(info, text)
-        archive.write(REPO / "autograder" / "assignment.toml", "autograder/assignment.toml")
+        archive.write(REPO / "tests" / "hw2" / "assignment.toml", "tests/hw2/assignment.toml")
+        archive.writestr("tests/assignments.toml", 'assignments = ["hw2"]\ndefault = "hw2"\n')
     return path
 
 

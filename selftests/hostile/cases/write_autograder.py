@@ -12,7 +12,7 @@ _reference = effective_learning_rate
 def effective_learning_rate(eta, w):
     targets = [os.path.join(kit.REPO, "autograder", "checks.py"),
                os.path.join(kit.REPO, "tests", "conftest.py"),
-               os.path.join(kit.REPO, "tests", "public", "conftest.py"),
+               os.path.join(kit.REPO, "tests", "hw2", "public", "conftest.py"),
                os.path.join(kit.REPO, f"{kit.TOKEN}.txt"),
                os.path.join(sys.path[0], "autograder", "checks.py")]
     for target in targets:

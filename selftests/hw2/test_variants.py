@@ -1,0 +1,64 @@
+"""Every graded check bites: correct variants earn full marks, wrong ones lose points on their part only.
+
+Each file under selftests/variants/problemN/ is appended to the reference's problemN.py (a later
+`def` replaces the reference's) and graded with only problem N's checks; other problems' files are
+the reference's and untouched, so they cannot be affected. The file's `# expect:` line says what
+must happen (see docs/writing-checks.md).
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from selftests.grading import REPO, failing_outputs, grade_folder, part_scores, submission_with_override
+
+VARIANTS = sorted((Path(__file__).parent / "variants").glob("problem*/*.py"))
+
+
+def expectation(path: Path) -> set[str] | None:
+    """None for a correct variant ("full"), else the part labels that must lose points."""
+    match = re.search(r"^# expect:\s*(.+)$", path.read_text(), re.MULTILINE)
+    assert match, f"{path} has no '# expect:' line"
+    value = match.group(1).strip()
+    return None if value == "full" else {label.strip() for label in value.split(",")}
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_variant_is_graded_as_expected(variant: Path, tmp_path: Path) -> None:
+    problem = variant.parent.name
+    expected_losses = expectation(variant)
+    folder = submission_with_override(tmp_path, problem, variant)
+    results = grade_folder(folder, tmp_path / "results.json", "--only", problem)
+    settings = tomllib.loads((REPO / "tests" / "hw2" / "assignment.toml").read_text())
+    code_parts = {p["label"] for p in settings["parts"] if p["file"].startswith("problem")}
+    # 5.a grades allcnn.pt, which variants do not carry: selftests/problem5 grades checkpoints.
+    parts = {label: value for label, value in part_scores(results).items() if label in code_parts}
+    assert parts, "no checks ran"
+    assert all(label.startswith(problem[-1] + ".") for label in parts), parts
+    for label, (score, top) in parts.items():
+        if expected_losses is None or label not in expected_losses:
+            assert score == top, (f"{label} lost points ({score}/{top}) but this variant should keep "
+                                  f"them:\n{failing_outputs(results, label)}")
+        else:
+            assert score < top, f"{label} kept every point ({score}/{top}) but this variant is wrong"
+    if expected_losses:
+        assert expected_losses <= parts.keys(), f"unknown parts {expected_losses - parts.keys()}"
+
+
+def test_every_part_has_wrong_variants_and_every_problem_correct_ones() -> None:
+    """At least two wrong variants aimed at each graded function part, two correct ones per problem."""
+    settings = tomllib.loads((REPO / "tests" / "hw2" / "assignment.toml").read_text())
+    code_parts = {p["label"]: p["file"] for p in settings["parts"] if p["file"].startswith("problem")}
+    wrong = {label: 0 for label in code_parts}
+    correct = {file: 0 for file in code_parts.values()}
+    for variant in VARIANTS:
+        losses = expectation(variant)
+        if losses is None:
+            correct[variant.parent.name] += 1
+        for label in losses or ():
+            wrong[label] += 1
+    assert all(count >= 2 for count in wrong.values()), f"wrong variants per part: {wrong}"
+    assert all(count >= 2 for count in correct.values()), f"correct variants per problem: {correct}"

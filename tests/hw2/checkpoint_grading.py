@@ -1,0 +1,77 @@
+"""Part 5.a's scoring of the student's `allcnn.pt`: read in the worker, loaded here, evaluated once.
+
+Support code of HW2's checks (`public/test_problem5.py`), built from the engine's deep-learning
+blocks: the safe checkpoint reader (a worker task), the All-CNN, CIFAR-10 and the batched clean +
+FGSM evaluation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from autograder.deeplearning.adversarial import (
+    ATTACKED_IMAGES_ON_CPU, EPS_8_OF_255, MAX_CHECKPOINT_BYTES, EvalResult, batch_statistics_accuracy,
+    evaluate, pick_device, read_test_set,
+)
+from autograder.deeplearning.checkpoint import CheckpointError, load_into_allcnn
+from autograder.errors import CheckFailed
+
+CHECKPOINT = "allcnn.pt"
+
+
+@dataclass(frozen=True)
+class CheckpointScore:
+    """What 5.a's checks report: the evaluation and notes for the feedback, or why there is none."""
+
+    result: EvalResult | None
+    notes: tuple[str, ...]
+    official: bool = False  # scored on the whole official CIFAR-10 test set
+    failure: CheckFailed | None = None  # why it could not be scored (the score is then 0)
+
+
+
+def score_checkpoint(student: Any, options: Any) -> CheckpointScore:
+    """Read the checkpoint in the worker, load it here, evaluate it: once per run.
+
+    `options` has `data_dir`, `eval_limit` and `device` (the `grading_options` fixture). Every
+    way the checkpoint or the data can be unusable becomes `failure`, a message, never a crash.
+    """
+    try:
+        raw = student.read_checkpoint(CHECKPOINT, max_bytes=MAX_CHECKPOINT_BYTES)
+        model = load_into_allcnn(raw)
+        split = read_test_set(options.data_dir, options.eval_limit)
+    except CheckpointError as error:
+        return CheckpointScore(None, (), failure=CheckFailed(f"{CHECKPOINT} cannot be used: {error}"))
+    except CheckFailed as error:
+        return CheckpointScore(None, (), failure=error)
+    notes = [str(note) for note in raw.get("notes", [])]
+    if raw.get("mean") is None:
+        notes.append("the checkpoint has no 'mean'/'std': the model received images in [0, 1] "
+                     "unchanged (if you trained on normalized images, save them with "
+                     "save_checkpoint(model, path, mean, std))")
+    else:
+        notes.append("inputs normalized with the checkpoint's mean "
+                     f"{[round(v, 4) for v in raw['mean']]} and std {[round(v, 4) for v in raw['std']]}")
+    device = pick_device(options.device)
+    attack_limit = None if device.type == "cuda" else ATTACKED_IMAGES_ON_CPU
+    result = evaluate(model, split.images, split.labels, EPS_8_OF_255, device=device,
+                      attack_limit=attack_limit)
+    if result.attacked < result.images:
+        notes.append(f"the leaderboard's FGSM accuracy uses the first {result.attacked:,} images "
+                     "(the grader has no GPU); the clean accuracy uses all of them")
+    if not split.official:
+        notes.append(f"the test set is not the official CIFAR-10 test batch ({split.description}): "
+                     "this score is for development only")
+    if options.eval_limit:
+        notes.append(f"scored on the first {result.images:,} test images only (--eval-limit "
+                     f"{options.eval_limit}); the real grade uses all 10,000")
+    if result.clean_accuracy < 0.2:
+        batch_stats = batch_statistics_accuracy(model, split.images[:1000], split.labels[:1000],
+                                                device=device)
+        if batch_stats >= result.clean_accuracy + 0.2:
+            notes.append(
+                f"in eval mode the model is near chance, but with batch statistics it reaches "
+                f"{batch_stats:.1%}: the batch-norm running statistics do not match the weights "
+                "(the All-CNN puts dropout before batch norm). Re-estimate them with dropout off "
+                "before saving: see the docstring of save_checkpoint in the template")
+    return CheckpointScore(result, tuple(notes), official=split.official and not options.eval_limit)
