@@ -24,7 +24,7 @@ from autograder.assignment import Assignment, Part
 from autograder.course import add_assignment_argument, find_assignment
 from autograder.grade import DEVICES, grade
 from autograder.results import Results, TestResult, format_points
-from autograder.sandbox import reap_all
+from autograder.boundary.sandbox import reap_all
 
 DEFAULT_FIGURES_DIR = Path("check-figures")  # relative to where `check` runs
 _MISSING_PREFIX = "<missing "  # node id of the stand-in `fill_missing_parts` adds for a shortfall

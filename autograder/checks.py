@@ -17,7 +17,7 @@ import torch
 from autograder.errors import CheckFailed, DataUnavailable  # noqa: F401  (re-exported for checks)
 
 if TYPE_CHECKING:
-    from autograder.student import Outcome
+    from autograder.boundary.student import Outcome
 
 
 def type_name(value: Any) -> str:
@@ -27,7 +27,7 @@ def type_name(value: Any) -> str:
     can be named after a hidden input): messages only say "an unsupported object"; `opaque_detail`
     gives the name for the detail, which hidden checks drop.
     """
-    from autograder.wire import Opaque
+    from autograder.boundary.wire import Opaque
 
     if isinstance(value, Opaque):
         return "an object of a type that cannot be graded"
@@ -40,7 +40,7 @@ def type_name(value: Any) -> str:
 
 def opaque_detail(value: Any) -> str | None:
     """The worker's description of an unsupported returned object, for a check's detail."""
-    from autograder.wire import Opaque
+    from autograder.boundary.wire import Opaque
 
     return f"returned type: {value.type_name}" if isinstance(value, Opaque) else None
 

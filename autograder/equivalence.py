@@ -4,7 +4,7 @@
 explode on adversarial input: first at random exact points (a disagreement is a counterexample),
 then by proof (`expand`, `cancel`, `powsimp`, `simplify`, cheapest first); if neither settles it in
 time, the verdict is "undecided" with a clear reason. `assert_equivalent` turns that into a check.
-Expressions reach the child as trees (`autograder.symbolic`), never as text to parse.
+Expressions reach the child as trees (`autograder.boundary.symbolic`), never as text to parse.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from autograder.symbolic import StudentExpr, SymbolicRejected, exact_decimal, rebuild, to_tree
+from autograder.boundary.symbolic import StudentExpr, SymbolicRejected, exact_decimal, rebuild, to_tree
 
 POINTS_WANTED = 4  # conclusive random points before a proof is tried
 POINT_ATTEMPTS = 16
@@ -238,7 +238,7 @@ def assert_equivalent(value: Any, expected: sympy.Expr,
     type names sent by the worker) and no values: those go to the detail.
     """
     from autograder.checks import CheckFailed, opaque_detail, type_name
-    from autograder.wire import Opaque
+    from autograder.boundary.wire import Opaque
 
     table = dict(symbols) if isinstance(symbols, Mapping) else {s.name: s for s in symbols}
     if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":

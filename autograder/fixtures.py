@@ -32,7 +32,7 @@ def submission(pytestconfig: pytest.Config, grading_options: GradingOptions,
     """The student's submission, found once per session (`grade()` hands in the one it found)."""
     recorder = recorder_of(pytestconfig)
     if recorder.submission is None:
-        from autograder.submission import find_submission
+        from autograder.boundary.submission import find_submission
 
         settings = grading_options.settings
         recorder.submission = find_submission(grading_options.submission_root,
@@ -45,7 +45,7 @@ def submission(pytestconfig: pytest.Config, grading_options: GradingOptions,
 def student(submission: Any, grading_options: GradingOptions,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The seam to student code: every call runs in a separate worker process."""
-    from autograder.student import Student
+    from autograder.boundary.student import Student
 
     device = grading_options.device
     if device == "auto":

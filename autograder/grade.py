@@ -25,8 +25,8 @@ from autograder.course import COURSE_ROOT, add_assignment_argument, find_assignm
 from autograder.recording import GradingSession
 from autograder.errors import ConfigurationError, GraderError
 from autograder.results import Results, fallback_document, validate, write_json_atomic
-from autograder.sandbox import reap_all
-from autograder.submission import Submission, find_submission
+from autograder.boundary.sandbox import reap_all
+from autograder.boundary.submission import Submission, find_submission
 
 DEVICES = ("auto", "cpu", "cuda")
 

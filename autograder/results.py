@@ -152,6 +152,7 @@ class TestResult:
     nodeid: str = ""  # pytest's id; for the instructor's logs, not in results.json
     figures: tuple[Figure, ...] = ()  # plots from the `feedback` fixture
     unscored: str = ""  # failed for want of data on this machine: `DataUnavailable.advice`
+    tags: tuple[str, ...] = ()  # the check's @tags, passed on to Gradescope
 
     def to_gradescope(self) -> dict[str, Any]:
         """The test's entry: Markdown output, or HTML with the figures inline when it has any."""
@@ -167,6 +168,7 @@ class TestResult:
             "output": output,
             "output_format": output_format,
             "visibility": self.visibility,
+            **({"tags": list(self.tags)} if self.tags else {}),
         }
 
 

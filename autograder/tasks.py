@@ -2,7 +2,7 @@
 the student submitted (a checkpoint, say), never in the process that holds expected values.
 
 A task is an engine function marked with `@worker_task`, taking the file's path and plain keyword
-arguments and returning plain data (what `autograder.wire` carries). A check runs one with
+arguments and returning plain data (what `autograder.boundary.wire` carries). A check runs one with
 `student.run_task("autograder.module:function", file_key, **kwargs)`: the worker is fresh and has
 never imported the submission, and only marked functions of the engine's own modules can be named.
 A task reports an unusable file by raising `autograder.errors.FileRejected`.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepare this machine for running student code in the sandbox (see autograder/sandbox.py):
+# Prepare this machine for running student code in the sandbox (see autograder/boundary/sandbox/):
 #   - create the unprivileged users the worker runs as (autograder-student, autograder-student1..3);
 #   - make the repository's reference solutions, hidden checks, self-tests and git history
 #     unreadable to other users (everything but the folder that holds the Python environment);
@@ -10,4 +10,4 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${1:-$ROOT/.venv/bin/python}"
 cd "$ROOT"
-"$PYTHON" -m autograder.sandbox setup | sed 's/^/[sandbox] /'
+"$PYTHON" -m autograder.boundary.sandbox setup | sed 's/^/[sandbox] /'

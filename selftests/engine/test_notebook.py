@@ -1,4 +1,4 @@
-"""autograder.notebook: a notebook becomes a module that only defines things, and says what it left out.
+"""autograder.boundary.notebook: a notebook becomes a module that only defines things, and says what it left out.
 
 Executing converted sources is fine here (this is the self-test process, and the notebooks are ours).
 """
@@ -14,7 +14,7 @@ import torch
 import torchvision  # noqa: F401  (imported up front, as the worker has it: exec runs only the notebook)
 from torch import nn
 
-from autograder.notebook import NotebookError, definitions_only, describe_skipped
+from autograder.boundary.notebook import NotebookError, definitions_only, describe_skipped
 
 MESSY = Path(__file__).parent / "messy"
 

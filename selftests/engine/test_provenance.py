@@ -1,10 +1,10 @@
-"""autograder.provenance: errors point at the files students submitted and at their notebook cells."""
+"""autograder.boundary.provenance: errors point at the files students submitted and at their notebook cells."""
 from __future__ import annotations
 
 import json
 
-from autograder.notebook import definitions_only
-from autograder.provenance import SourceMap, explain
+from autograder.boundary.notebook import definitions_only
+from autograder.boundary.provenance import SourceMap, explain
 
 NOTEBOOK = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
     {"cell_type": "markdown", "metadata": {}, "source": ["# HW2"]},

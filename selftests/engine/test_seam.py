@@ -1,4 +1,4 @@
-"""The seam to student code (`autograder.student`): values, failures, limits and confinement.
+"""The seam to student code (`autograder.boundary.student`): values, failures, limits and confinement.
 
 Every test here runs real worker processes (as the sandbox user when the tests run as root, as in
 CI); each worker start imports torch, so the tests share one worker where they can.
@@ -17,15 +17,15 @@ import torch
 from autograder import checks
 from autograder.deeplearning import models
 from autograder.checks import CheckFailed
-from autograder.sandbox import Limits, process_info
-from autograder.student import (
+from autograder.boundary.sandbox import Limits, process_info
+from autograder.boundary.student import (
     MissingFunction, MissingSubmission, Student, StudentError, StudentTimeout, WorkerCrashed,
 )
-from autograder.submission import find_submission
+from autograder.boundary.submission import find_submission
 from autograder.course import find_assignment
 
 HW2_FILES = (find_assignment("hw2").settings.files, find_assignment("hw2").settings.notebook_hint)
-from autograder.wire import Opaque
+from autograder.boundary.wire import Opaque
 
 REPO = Path(__file__).resolve().parents[2]
 AS_ROOT = os.geteuid() == 0
@@ -129,7 +129,7 @@ def exit_now(code):
 
 def forge_reply():
     sys.path.insert(0, sys.argv[1])
-    from autograder import wire
+    from autograder.boundary import wire
     wire.write_message(int(sys.argv[-2]), {"ok": True, "id": "0" * 16, "value": 100.0})
     return 1.0
 

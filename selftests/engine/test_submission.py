@@ -1,4 +1,4 @@
-"""autograder.submission: finding the student's files in messy submission folders, running nothing."""
+"""autograder.boundary.submission: finding the student's files in messy submission folders, running nothing."""
 from __future__ import annotations
 
 import dataclasses
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import submission as submission_module
-from autograder.submission import find_submission
+from autograder.boundary import submission as submission_module
+from autograder.boundary.submission import find_submission
 from autograder.course import find_assignment
 
 HW2_FILES = (find_assignment("hw2").settings.files, find_assignment("hw2").settings.notebook_hint)

@@ -1,4 +1,4 @@
-"""autograder.symbolic: trees out of the worker, checked rebuilds, equivalence verdicts, and the
+"""autograder.boundary.symbolic: trees out of the worker, checked rebuilds, equivalence verdicts, and the
 rejection of hostile trees (each by its own exception class or verdict, quickly)."""
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 import sympy
 
-from autograder import equivalence, symbolic
+from autograder import equivalence
+from autograder.boundary import symbolic
 from autograder.checks import CheckFailed
-from autograder.symbolic import (BadAssumptions, BadSymbolName, MalformedTree, NumberTooLarge,
+from autograder.boundary.symbolic import (BadAssumptions, BadSymbolName, MalformedTree, NumberTooLarge,
                                  StudentExpr, SymbolicRejected, TreeTooDeep, TreeTooLarge,
                                  UnsupportedNode)
 
@@ -253,7 +254,7 @@ def test_assert_equivalent_names_the_failed_property(value, words, detail):
 
 
 def test_an_opaque_value_is_described_in_the_detail_only():
-    from autograder.wire import Opaque
+    from autograder.boundary.wire import Opaque
 
     described = "sympy expression that cannot be graded: symbol name 'secret_0_5' ..."
     with pytest.raises(CheckFailed) as caught:

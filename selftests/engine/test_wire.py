@@ -1,4 +1,4 @@
-"""The plain-data channel (`autograder.wire`): what crosses, what is refused, and the caps."""
+"""The plain-data channel (`autograder.boundary.wire`): what crosses, what is refused, and the caps."""
 from __future__ import annotations
 
 import collections
@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 import torch
 
-from autograder import wire
-from autograder.wire import Opaque, ParamRef, WireError
+from autograder.boundary import wire
+from autograder.boundary.wire import Opaque, ParamRef, WireError
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta")
 

@@ -31,10 +31,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def in_process_student_class() -> type:
-    """A `Student` that runs the worker's own code (`autograder.worker.Worker`) in this process:
+    """A `Student` that runs the worker's own code (`autograder.boundary.worker.Worker`) in this process:
     the same argument building, seeding, instrumentation and plain-data conversion, no process."""
-    from autograder import student as seam
-    from autograder import wire, worker
+    from autograder.boundary import student as seam
+    from autograder.boundary import wire, worker
 
     class InProcessStudent(seam.Student):
         def __init__(self, submission: Any, **_: Any) -> None:
@@ -82,7 +82,7 @@ def in_process_student_class() -> type:
 
 def run_once(variant: str, submission: Path, only: list[str] | None) -> None:
     """One grading in this process (called in a child process by `main`)."""
-    from autograder import student
+    from autograder.boundary import student
     from autograder.grade import grade
 
     if variant == "in-process":
@@ -92,7 +92,7 @@ def run_once(variant: str, submission: Path, only: list[str] | None) -> None:
     print(json.dumps({"score": results.score, "max_score": results.max_score}))
 
 
-SEAM_FILES = ("autograder/student.py", "autograder/worker.py", "autograder/wire.py")
+SEAM_FILES = ("autograder/boundary/student.py", "autograder/boundary/worker.py", "autograder/boundary/wire.py")
 
 
 def repository_at(commit: str | None, folder: Path) -> Path:

@@ -38,7 +38,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from autograder.sandbox import SANDBOX_USER, SLOTS, process_info
+from autograder.boundary.sandbox import SANDBOX_USER, SLOTS, process_info
 from selftests.grading import SCHEMA, part_scores
 
 REPO = Path(__file__).resolve().parents[2]
@@ -324,9 +324,9 @@ def test_a_checkpoint_with_a_pickle_payload_runs_nothing(layout: str, arena: Pat
 
     import torch
 
-    from autograder.student import Student, StudentError
+    from autograder.boundary.student import Student, StudentError
     from autograder.course import find_assignment
-    from autograder.submission import find_submission
+    from autograder.boundary.submission import find_submission
 
     HW2_FILES = (find_assignment("hw2").settings.files, find_assignment("hw2").settings.notebook_hint)
 

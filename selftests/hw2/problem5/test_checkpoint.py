@@ -16,8 +16,8 @@ from autograder.deeplearning.checkpoint import (
     NotACheckpoint, PickleNeedsCode, load_into_allcnn, read_checkpoint,
 )
 from autograder.checks import CheckFailed
-from autograder.student import Student
-from autograder.submission import find_submission
+from autograder.boundary.student import Student
+from autograder.boundary.submission import find_submission
 from autograder.course import find_assignment
 
 HW2_FILES = (find_assignment("hw2").settings.files, find_assignment("hw2").settings.notebook_hint)

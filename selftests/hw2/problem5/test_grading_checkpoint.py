@@ -22,8 +22,8 @@ from autograder.deeplearning.allcnn import AllCNN
 from tests.hw2.settings import CHECKPOINT_RULE
 from autograder.deeplearning.checkpoint import load_into_allcnn, read_checkpoint
 from autograder.deeplearning.cifar import load_test_set
-from autograder.student import Student
-from autograder.submission import find_submission
+from autograder.boundary.student import Student
+from autograder.boundary.submission import find_submission
 from autograder.course import find_assignment
 
 HW2_FILES = (find_assignment("hw2").settings.files, find_assignment("hw2").settings.notebook_hint)

@@ -28,7 +28,7 @@ import torch
 from autograder.deeplearning import models
 from autograder.checks import CheckFailed, as_int, as_real, as_tuple, assert_no_mutations, type_name
 from autograder.decorators import number, weight
-from autograder.wire import ParamRef
+from autograder.boundary.wire import ParamRef
 
 ACCURACY_TOLERANCE = 1e-6   # 1.b: any real error is a whole image, at least 1/N
 MIN_LOGIT_MARGIN = 1e-2     # 1.b: top-2 logit gap of a kept image, far above float32 noise

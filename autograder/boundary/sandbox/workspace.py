@@ -18,13 +18,13 @@ import weakref
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from autograder.sandbox.machine import Identity, SandboxError, acquire_identity, prepare_machine
-from autograder.sandbox.procfs import (
+from autograder.boundary.sandbox.machine import Identity, SandboxError, acquire_identity, prepare_machine
+from autograder.boundary.sandbox.procfs import (
     SCRATCH_DIRS, Match, disk_usage, kill_matching, owned, processes, proportional_memory,
     remove_owned,
 )
 
-ENGINE_PACKAGE = Path(__file__).resolve().parents[1]   # autograder/
+ENGINE_PACKAGE = Path(__file__).resolve().parents[2]   # autograder/
 SUBMISSION_PY_CAP = 5 * 2**20
 SUBMISSION_FILE_CAP = 256 * 2**20
 DATA_HEADROOM_MB = 2048        # RLIMIT_DATA counts reserved, untouched memory: torch alone reserves

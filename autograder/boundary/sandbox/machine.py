@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-ENGINE = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[3]
+ENGINE = Path(__file__).resolve().parents[2]
 SANDBOX_USER = "autograder-student"
 SLOTS = 8                      # users, so that this many graders can run at once (xdist, CI)
 FALLBACK_UID = 64_500          # + slot: a bare user id, used only where `useradd` is unavailable
@@ -132,7 +132,7 @@ def prepare_machine(repo_root: Path = REPO_ROOT) -> None:
     if repo_root not in _prepared:
         for line in setup(repo_root):
             if line.startswith("made"):
-                print(f"autograder.sandbox: {line}", file=sys.stderr)
+                print(f"autograder.boundary.sandbox: {line}", file=sys.stderr)
         _prepared.add(repo_root)
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 

@@ -5,7 +5,7 @@ only engine code, it calls `enter(config)`: it becomes the OOM killer's first ch
 network (a fresh network namespace where the kernel lets it, and a seccomp filter that refuses
 every non-local socket either way), sets its resource limits, drops to the sandbox user when the
 grader runs as root, and moves into its own home folder. Everything the student's code runs later
-(threads, children) inherits all of it. See `autograder.sandbox` for the grader's side.
+(threads, children) inherits all of it. See `autograder.boundary.sandbox` for the grader's side.
 """
 from __future__ import annotations
 

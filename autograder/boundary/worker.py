@@ -3,7 +3,7 @@
 It reads requests from the grader over a pipe, builds model arguments from their recipes, calls
 the student's function with seeds set, and sends back the result as plain data together with what
 the call changed and how the models were run. Everything here runs beside student code, so the
-grader trusts none of it: it re-checks every reply (see `autograder.wire.decode`).
+grader trusts none of it: it re-checks every reply (see `autograder.boundary.wire.decode`).
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from autograder import wire
+from autograder.boundary import wire
 from autograder.deeplearning import models
 from autograder.errors import FileRejected
 from autograder.tasks import is_worker_task
@@ -227,7 +227,7 @@ def _compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[st
 
 
 def _decode_request(tree: Any, buffers: list[bytes]) -> Any:
-    from autograder import symbolic
+    from autograder.boundary import symbolic
 
     return wire.decode(tree, buffers, build_model=models.build_model,
                        rebuild_sympy=lambda t: symbolic.rebuild(t, {}))
@@ -333,7 +333,7 @@ class _CappedBytes:
 
 def main(argv: list[str] | None = None, confinement: dict[str, Any] | None = None) -> None:
     """Entry point: `main([fd_in, fd_out, student_root], confinement)`, started (and confined by
-    `autograder.confine`) by `autograder.student`."""
+    `autograder.confine`) by `autograder.boundary.student`."""
     argv = sys.argv[1:] if argv is None else argv
     fd_in, fd_out = int(argv[0]), int(argv[1])
     student_root = argv[2] if len(argv) > 2 else ""
@@ -344,9 +344,9 @@ def main(argv: list[str] | None = None, confinement: dict[str, Any] | None = Non
     except RuntimeError:  # already fixed by an earlier parallel call
         pass
     sys.stdout, sys.stderr = _CappedText(1), _CappedText(2)
-    import autograder.symbolic  # noqa: F401  (imported before any student code can shadow sympy)
+    import autograder.boundary.symbolic  # noqa: F401  (imported before any student code can shadow sympy)
 
-    engine_root = str(Path(__file__).resolve().parent.parent)
+    engine_root = str(Path(__file__).resolve().parents[2])
     # The engine is imported: drop its folder from the import path so that `import reference`
     # or `import tests` cannot find the grader's files by module name.
     sys.path[:] = [p for p in sys.path if p not in ("", engine_root)]

@@ -4,7 +4,7 @@ Students zip a folder (sometimes with macOS junk), capitalize names, submit a Co
 of `problemN.py`, save files in Latin-1 or UTF-16, or leave a link to a file outside their folder.
 `find_submission` turns all of that into one `Submission`: which file to use for each file the
 assignment's settings list (`[[files]]`), where it came from, and notes that explain every choice. It runs in the grader process, so it only
-reads bytes and parses notebooks (`autograder.notebook`); nothing from the submission is executed
+reads bytes and parses notebooks (`autograder.boundary.notebook`); nothing from the submission is executed
 or imported here.
 """
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from autograder.assignment import SubmittedFile
-from autograder.notebook import NotebookError, definitions_only, describe_skipped, one_line
-from autograder.provenance import SourceMap
+from autograder.boundary.notebook import NotebookError, definitions_only, describe_skipped, one_line
+from autograder.boundary.provenance import SourceMap
 
 __all__ = ["Submission", "find_submission"]
 

@@ -1,7 +1,7 @@
 """Errors in the student's own terms: the files they submitted, the cells of their notebooks.
 
 The worker imports copies of the graded files (`<sandbox>/submission/lab5.py`), and a notebook
-is graded through a module made of its definitions (`autograder.notebook`). A traceback that names
+is graded through a module made of its definitions (`autograder.boundary.notebook`). A traceback that names
 those copies, or a line of the generated module, points students at files they never wrote.
 `explain` rewrites each such place to the file they submitted and, for a notebook, to the cell and
 the line in it; when a `NameError` names a global that only a left-out notebook statement defines,
@@ -18,7 +18,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Mapping
 
-from autograder.notebook import Converted, SkippedStatement
+from autograder.boundary.notebook import Converted, SkippedStatement
 
 __all__ = ["SourceMap", "explain"]
 

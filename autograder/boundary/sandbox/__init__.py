@@ -17,14 +17,14 @@ that user can read, and a process that leaves the worker's session survives it.
     procfs      finding the sandbox's processes and files from /proc, killing, measuring
     confine     the worker's side: limits, network, seccomp, user switch (runs in the child)
 
-`python -m autograder.sandbox setup` does root's setup once (setup.sh); `... limits` prints the
+`python -m autograder.boundary.sandbox setup` does root's setup once (setup.sh); `... limits` prints the
 limits in force (set them with AUTOGRADER_WORKER_<NAME>, e.g. AUTOGRADER_WORKER_MEMORY_MB=2048).
 """
 from __future__ import annotations
 
-from autograder.sandbox.machine import SANDBOX_USER, SLOTS, SandboxError, lock_down, setup
-from autograder.sandbox.procfs import kill_matching, process_info, processes
-from autograder.sandbox.workspace import Limits, Sandbox, Watchdog, reap_all
+from autograder.boundary.sandbox.machine import SANDBOX_USER, SLOTS, SandboxError, lock_down, setup
+from autograder.boundary.sandbox.procfs import kill_matching, process_info, processes
+from autograder.boundary.sandbox.workspace import Limits, Sandbox, Watchdog, reap_all
 
 __all__ = ["Limits", "SANDBOX_USER", "SLOTS", "Sandbox", "SandboxError", "Watchdog", "kill_matching",
            "lock_down", "process_info", "processes", "reap_all", "setup"]

@@ -59,7 +59,7 @@ class Opaque:
 
 @dataclass(frozen=True)
 class SymbolicTree:
-    """A returned sympy expression as a tree, still unvalidated (see `autograder.symbolic`)."""
+    """A returned sympy expression as a tree, still unvalidated (see `autograder.boundary.symbolic`)."""
 
     tree: Any
 
@@ -163,11 +163,11 @@ def _encode_ndarray(array: np.ndarray, buffers: list[bytes]) -> Any:
 
 
 def _encode_sympy(obj: Any) -> Any:
-    """Sympy objects become a whitelisted tree (built by `autograder.symbolic.to_tree`)."""
+    """Sympy objects become a whitelisted tree (built by `autograder.boundary.symbolic.to_tree`)."""
     module = getattr(type(obj), "__module__", "") or ""
     if not module.startswith("sympy"):
         return None
-    from autograder import symbolic
+    from autograder.boundary import symbolic
 
     try:
         return {"$t": "sympy", "tree": symbolic.to_tree(obj)}

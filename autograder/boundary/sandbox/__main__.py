@@ -1,12 +1,12 @@
-"""`python -m autograder.sandbox setup | limits`."""
+"""`python -m autograder.boundary.sandbox setup | limits`."""
 from __future__ import annotations
 
 import json
 import sys
 from dataclasses import asdict
 
-from autograder.sandbox.machine import setup
-from autograder.sandbox.workspace import Limits
+from autograder.boundary.sandbox.machine import setup
+from autograder.boundary.sandbox.workspace import Limits
 
 
 def _main(argv: list[str]) -> int:
@@ -17,7 +17,7 @@ def _main(argv: list[str]) -> int:
     if argv[:1] == ["limits"]:
         print(json.dumps(asdict(Limits.from_env()), indent=2))
         return 0
-    print("usage: python -m autograder.sandbox setup | limits", file=sys.stderr)
+    print("usage: python -m autograder.boundary.sandbox setup | limits", file=sys.stderr)
     return 2
 
 

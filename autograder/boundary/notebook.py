@@ -16,7 +16,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from autograder.notebook_rules import Scope, bound_names, judge, one_line
+from autograder.boundary.notebook_rules import Scope, bound_names, judge, one_line
 
 __all__ = ["Converted", "NotebookError", "SkippedStatement", "definitions_only", "describe_skipped"]
 

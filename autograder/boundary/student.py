@@ -1,10 +1,10 @@
 """The one seam between graded checks and student code.
 
 Checks call `student.lab2.factorize(X, 2)`; behind that, `Student` sends the call
-as plain data to a worker process (`autograder.worker`), waits for the reply under a deadline it
+as plain data to a worker process (`autograder.boundary.worker`), waits for the reply under a deadline it
 enforces from outside, and hands back a value rebuilt from plain data. The worker runs confined
-(`autograder.sandbox.confine`: limits, no network, a sandbox user when the grader is root) on copies of
-the engine and the submission (`autograder.sandbox`); a watchdog here kills it when its memory or
+(`autograder.boundary.sandbox.confine`: limits, no network, a sandbox user when the grader is root) on copies of
+the engine and the submission (`autograder.boundary.sandbox`); a watchdog here kills it when its memory or
 files grow past their caps. A worker that times out or dies is killed with every process it
 started and replaced for the next call.
 
@@ -27,19 +27,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder import wire
+from autograder.boundary import wire
 from autograder.errors import CheckFailed, GraderError
-from autograder.provenance import explain
-from autograder.sandbox import Limits, Sandbox, Watchdog, reap_all
-from autograder.submission import Submission
+from autograder.boundary.provenance import explain
+from autograder.boundary.sandbox import Limits, Sandbox, Watchdog, reap_all
+from autograder.boundary.submission import Submission
 
-ENGINE_ROOT = Path(__file__).resolve().parent.parent
+ENGINE_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 180.0
 LOG_TAIL_CHARS = 2_000
 _GPU_DEVICES = ("/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd")
 # Confine first (still single-threaded, before torch or any student file is imported), then serve.
-_BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); from autograder.sandbox import confine; "
-         "applied = confine.enter(sys.argv[2]); from autograder.worker import main; "
+_BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); from autograder.boundary.sandbox import confine; "
+         "applied = confine.enter(sys.argv[2]); from autograder.boundary.worker import main; "
          "main(sys.argv[3:], applied)")
 _SIGNAL_MEANINGS = {
     "SIGXCPU": "it used more CPU time than a call may",
@@ -387,7 +387,7 @@ def _signal_name(number: int) -> str:
 
 
 def _student_expr(tree: Any) -> Any:
-    from autograder import symbolic
+    from autograder.boundary import symbolic
 
     return symbolic.StudentExpr(tree)
 
