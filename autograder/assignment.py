@@ -98,6 +98,7 @@ class Assignment:
     parts: tuple[Part, ...]
     handout_folder: str
     notebook_hint: str = ""
+    graded_by_hand: str = ""  # what `check` reminds students is graded by hand, not by checks
     checks_raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -173,6 +174,7 @@ def _parse(raw: dict[str, Any]) -> Assignment:
     title = table.string("name")
     handout_folder = table.string("handout_folder")
     notebook_hint = table.string("notebook_hint", "")
+    graded_by_hand = table.string("graded_by_hand", "")
     limits_table = table.table("limits")
     limits = Limits(call_timeout_s=limits_table.positive("call_timeout_s"),
                     symbolic_timeout_s=limits_table.positive("symbolic_timeout_s"),
@@ -192,7 +194,7 @@ def _parse(raw: dict[str, Any]) -> Assignment:
     _check_consistency(files, parts)
     return Assignment(title=title, limits=limits, visibility=visibility, data=data, files=files,
                       parts=parts, handout_folder=handout_folder, notebook_hint=notebook_hint,
-                      checks_raw=checks)
+                      graded_by_hand=graded_by_hand, checks_raw=checks)
 
 
 def _parse_data(table: Table) -> DataSettings:

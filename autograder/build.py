@@ -88,7 +88,8 @@ class BuildReport:
         for path, names in ((self.autograder_zip, self.autograder_entries),
                             (self.handout_zip, self.handout_entries)):
             lines.append(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(names)} files)")
-        bonus = (f" (plus {format_points(settings.bonus_points)} bonus points, which students can "
+        plural = "" if settings.bonus_points == 1 else "s"
+        bonus = (f" (plus {format_points(settings.bonus_points)} bonus point{plural}, which students can "
                  "earn above it)") if settings.bonus_points else ""
         lines.append(f"On Gradescope, set the assignment's total to "
                      f"{format_points(settings.total_points)} points{bonus}.")

@@ -59,7 +59,8 @@ class CheckReport:
             lines += ["", "Still to come on Gradescope: hidden checks, on inputs you have not seen "
                           f"({when}):"]
             lines += [f"- {part.label} {part.what}: {format_points(points)} of "
-                      f"{format_points(part.points)} points" for part, points in self.to_come]
+                      f"{format_points(part.points)} {'bonus ' if part.bonus else ''}points"
+                      for part, points in self.to_come]
         unscored = sorted({test.number for test in self.results.tests if test.unscored},
                           key=list(self.settings.labels()).index)
         if unscored:
@@ -71,8 +72,8 @@ class CheckReport:
             lines += ["", "Figures from the checks (open them):"] + [f"- {path}" for path in self.figures]
         if self.results.notes:
             lines += ["", "About your files:"] + [f"- {note}" for note in self.results.notes]
-        lines += ["", "Graded by hand from your PDF, not here: derivations, proofs, plots and "
-                      "short answers (see the homework)."]
+        if self.settings.graded_by_hand:
+            lines += ["", f"Graded by hand, not here: {self.settings.graded_by_hand}"]
         return "\n".join(lines)
 
 

@@ -3,6 +3,11 @@
 Everything shown to a student passes through `clean_text` (no NUL bytes, no terminal escapes, a
 length cap), and every part of the assignment appears with its full points in the maximum, even
 when its checks could not run (`Results.fill_missing_parts`).
+
+Bonus parts (`bonus = true` in the settings) are extra credit: results.json's `score` is the sum of
+every test, bonus ones included (as Gradescope requires), but the summary and the tables give the
+score out of the regular total (`Results.total_points`, the total set on Gradescope), say how many
+bonus points were earned, and mark each bonus part.
 """
 
 from __future__ import annotations
@@ -204,7 +209,42 @@ class Results:
 
     @property
     def max_score(self) -> float:
+        """Every test's points, bonus parts' included."""
         return round_points(sum(round_points(test.max_score) for test in self.tests))
+
+    def bonus_labels(self) -> frozenset[str]:
+        return frozenset(part.label for part in self.parts if part.bonus)
+
+    @property
+    def total_points(self) -> float:
+        """The regular total: every test's points but those of bonus parts."""
+        bonus = self.bonus_labels()
+        return round_points(sum(round_points(test.max_score) for test in self.tests
+                                if test.number not in bonus))
+
+    @property
+    def bonus_score(self) -> float:
+        bonus = self.bonus_labels()
+        return round_points(sum(round_points(test.score) for test in self.tests if test.number in bonus))
+
+    @property
+    def bonus_max_score(self) -> float:
+        bonus = self.bonus_labels()
+        return round_points(sum(round_points(test.max_score) for test in self.tests
+                                if test.number in bonus))
+
+    def _bonus_sentence(self) -> str:
+        """The summary's words on bonus points ("1 of 2 bonus points earned ..."); "" without any."""
+        if not self.bonus_labels():
+            return ""
+        earned, available = format_points(self.bonus_score), format_points(self.bonus_max_score)
+        unit = "point" if self.bonus_max_score == 1 else "points"
+        return (f"{earned} of {available} bonus {unit} earned (extra credit: the parts marked "
+                f"bonus are not in the total of {format_points(self.total_points)})")
+
+    def shown_label(self, label: str) -> str:
+        """The part's label as the tables show it: "Q4 (bonus)" for a bonus part."""
+        return f"{label} (bonus)" if label in self.bonus_labels() else label
 
     def fill_missing_parts(self, parts: Iterable[Part]) -> None:
         """Give every part its full points in the maximum, adding a 0-score entry for any shortfall.
@@ -266,9 +306,11 @@ class Results:
 
     def table(self) -> str:
         """A plain-text table for the terminal: part, score/max, why points were lost."""
-        rows = [(label, f"{format_points(score)}/{format_points(maximum)}", reason)
+        rows = [(self.shown_label(label), f"{format_points(score)}/{format_points(maximum)}", reason)
                 for label, _, score, maximum, reason in self.part_rows()]
-        rows.append(("total", f"{format_points(self.score)}/{format_points(self.max_score)}", ""))
+        bonus = self._bonus_sentence()
+        rows.append(("total", f"{format_points(self.score)}/{format_points(self.total_points)}",
+                     f"with {bonus}" if bonus else ""))
         header = ("part", "score", "result")
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(2)]
         lines = [f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c}".rstrip() for a, b, c in [header, *rows]]
@@ -276,11 +318,13 @@ class Results:
 
     def summary_markdown(self) -> str:
         """The top-level feedback: total, a per-part table and the notes about the submission."""
+        bonus = self._bonus_sentence()
         lines = [f"**{self.title}: autograded score {format_points(self.score)} / "
-                 f"{format_points(self.max_score)}**", "",
+                 f"{format_points(self.total_points)}**" + (f", with {bonus}" if bonus else ""), "",
                  "| part | graded | score | result |", "| --- | --- | ---: | --- |"]
         for label, what, score, maximum, reason in self.part_rows():
-            cells = [label, what, f"{format_points(score)} / {format_points(maximum)}", reason]
+            cells = [self.shown_label(label), what,
+                     f"{format_points(score)} / {format_points(maximum)}", reason]
             lines.append("| " + " | ".join(_table_cell(cell) for cell in cells) + " |")
         if self.notes:
             lines += ["", "About your submission:", *[f"- {clean_text(note, NOTE_LIMIT)}" for note in self.notes]]

@@ -148,9 +148,11 @@ class Student:
         self._to_worker = self._from_worker = -1
         self._imported: set[str] = set()            # modules known to import within a deadline
         self._unimportable: dict[str, CheckFailed] = {}  # modules whose import hung or crashed
+        self._timed_out: dict[str, StudentTimeout] = {}  # "module.function" -> its first timeout
+        self.call_budgets: dict[str, float] = {}  # "module.function" -> its deadline, when known
 
     def __getattr__(self, name: str) -> "_ModuleProxy":
-        if name.startswith("problem"):
+        if name.isidentifier() and not name.startswith("_"):  # `student.<module key>`
             return _ModuleProxy(self, name, CallOptions())
         raise AttributeError(name)
 
@@ -169,18 +171,24 @@ class Student:
             failure = self._unimportable[module]
             raise type(failure)(f"{module}.{function} was not run: {failure.message}",
                                 detail=failure.detail)
+        what = f"{module}.{function}"
+        if what in self._timed_out:  # it would most likely run out of time again: fail at once
+            raise StudentTimeout(f"{what} was not run again: {self._timed_out[what].message} "
+                                 "on an earlier call, so its remaining calls fail at once")
         request = {"op": "call", "module": module, "path": str(path), "function": function,
                    "args": list(args), "kwargs": kwargs, "seed": options.seed,
                    "device": options.device or self.device}
         try:
-            reply = self._roundtrip(request, f"{module}.{function}", options.timeout)
+            reply = self._roundtrip(request, what, options.timeout or self.call_budgets.get(what))
         except (StudentTimeout, WorkerCrashed) as failure:
             if module not in self._imported:
                 self._unimportable[module] = type(failure)(
                     f"importing {module}.py {_IMPORT_FAILURES[type(failure)]}", detail=failure.detail)
                 raise self._unimportable[module] from None
+            if isinstance(failure, StudentTimeout):
+                self._timed_out[what] = failure
             raise
-        return _outcome(reply, f"{module}.{function}")
+        return _outcome(reply, what)
 
     def run_task(self, task: str, key: str, **kwargs: Any) -> Any:
         """Run the worker task `task` ("autograder.module:function", see `autograder.tasks`) on the
@@ -406,6 +414,10 @@ def _failure(error: Any, what: str) -> CheckFailed:
         return MissingFunction(f"{what} is not defined in the submission")
     if kind == "import":
         return StudentError(f"{what.split('.')[0]}.py failed to import ({shown})", detail=detail)
+    if kind == "lookup":  # a module-level __getattr__ that raises something else than AttributeError
+        module, _, function = what.partition(".")
+        return StudentError(f"looking up {function} in {module}.py raised {shown} (from the "
+                            "module's own __getattr__); define the function itself", detail=detail)
     if kind == "rejected":  # a fresh worker that never ran student code wrote this message
         return StudentError(f"{what}: {wire.printable(message, 500)}")
     if name == "NotImplementedError":

@@ -97,7 +97,10 @@ class Worker:
         module = self.module(request["module"], request["path"])
         if fresh:
             self.notify("imported")  # a later timeout or crash is the function's, not the import's
-        function = getattr(module, request["function"], None)
+        try:  # a module-level __getattr__ may raise anything: that is the student's error
+            function = getattr(module, request["function"], None)
+        except BaseException as error:
+            raise _Reported(StudentCodeFailed("lookup", error, self.student_files).payload) from None
         if not callable(function):
             raise _Reported({"kind": "missing_function", "type": "AttributeError",
                              "message": f"{request['function']} is not defined", "traceback": ""})

@@ -6,9 +6,14 @@ Two halves, for two processes:
   `torch.load(weights_only=True)` (an allow-list unpickler; never a fallback) or, for a
   safetensors file, with a small parser of that format, finds the state dict in any layout the
   contract accepts, and returns plain data only: tensors, lists of floats, strings.
-* `load_into_allcnn(data)` runs in the grader. It re-checks that plain data, compares it with the
-  grader's own All-CNN (missing and unexpected keys, shapes, NaN/inf) and returns the model in
-  eval mode, wrapped with the checkpoint's input normalization when it has one.
+* `load_state_into(model, data)` runs in the grader. It re-checks that plain data, compares it with
+  a model the grader built itself, of any architecture (missing and unexpected keys, shapes,
+  NaN/inf), and returns that model with the checkpoint's tensors, in eval mode.
+  `load_into_allcnn(data)` does so for the course's All-CNN and wraps it with the checkpoint's
+  input normalization when it has one.
+
+Both halves take the words their messages use for the model (`size_hint` and `how_to_save` for
+the reader, `what` and `nested_hint` for the loader); the reader's defaults are the All-CNN's.
 
 Each way a checkpoint can be unusable has its own exception class, whose message is written for
 the student who must fix it.
@@ -21,7 +26,7 @@ import pickle
 import re
 import struct
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import torch
 from torch import nn
@@ -35,6 +40,12 @@ WRAPPER_PREFIXES = {"module.": "DataParallel/DistributedDataParallel", "_orig_mo
 RESAVE_HOWTO = ("Save only the weights: `torch.save(model.state_dict(), path)`, or with the "
                 "template's helper, `save_checkpoint(model, path, mean, std)` (give mean and std "
                 "only if the model was trained on normalized images).")
+ALLCNN_SIZE_HINT = "an All-CNN checkpoint is about 6.7 MB"
+ALLCNN_WHAT = "the course's All-CNN (c1=96, c2=192, keys like 'm.1.0.weight')"
+ALLCNN_NESTED_HINT = ("The keys look nested inside another module: save the All-CNN itself, "
+                      "e.g. `save_checkpoint(net, ...)` for the network `net` inside your wrapper.")
+NESTED_HINT = ("The keys look nested inside another module: save the model itself, not the "
+               "wrapper around it.")
 _SAFETENSORS_DTYPES = {
     "F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
     "I64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8,
@@ -51,7 +62,7 @@ class CheckpointNotFound(CheckpointError):
 
 
 class CheckpointTooLarge(CheckpointError):
-    """The file is far larger than an All-CNN checkpoint (about 6.7 MB) could be."""
+    """The file is far larger than the model's checkpoint could be (over `max_bytes`)."""
 
 
 class NotACheckpoint(CheckpointError):
@@ -67,7 +78,7 @@ class BadNormalization(CheckpointError):
 
 
 class ArchitectureMismatch(CheckpointError):
-    """The state dict does not fit the course's All-CNN (keys or shapes differ)."""
+    """The state dict does not fit the grader's model (keys or shapes differ)."""
 
 
 class NonFiniteWeights(CheckpointError):
@@ -77,17 +88,23 @@ class NonFiniteWeights(CheckpointError):
 # ------------------------------------------------------------------ worker side: parse the file
 
 @worker_task
-def read_checkpoint(path: Path, *, max_bytes: int) -> dict[str, Any]:
-    """Parse `path` safely and return `{"state_dict", "mean", "std", "notes"}` as plain data."""
+def read_checkpoint(path: Path, *, max_bytes: int, size_hint: str = ALLCNN_SIZE_HINT,
+                    how_to_save: str = RESAVE_HOWTO) -> dict[str, Any]:
+    """Parse `path` safely and return `{"state_dict", "mean", "std", "notes"}` as plain data.
+
+    Any model's state dict is found the same way. The messages say how large the file should be
+    (`size_hint`, e.g. "a checkpoint of this model is about 10 kB") and how to save the weights
+    alone (`how_to_save`, naming the assignment's own helper if it has one).
+    """
     path = Path(path)
     if not path.is_file():
         raise CheckpointNotFound(f"{path.name} was not found in the submission")
     size = path.stat().st_size
     if size > max_bytes:
         raise CheckpointTooLarge(
-            f"{path.name} is {size / 1e6:.1f} MB; an All-CNN checkpoint is about 6.7 MB (the "
+            f"{path.name} is {size / 1e6:.1f} MB; {size_hint} (the "
             f"limit is {max_bytes / 1e6:.0f} MB). Save only the model's weights, not the "
-            f"optimizer or training history. {RESAVE_HOWTO}")
+            f"optimizer or training history. {how_to_save}")
     with open(path, "rb") as handle:
         head = handle.read(16)
     if not head:
@@ -97,17 +114,17 @@ def read_checkpoint(path: Path, *, max_bytes: int) -> dict[str, Any]:
         content: Any = _read_safetensors(path)
         notes.append("read as a safetensors file")
     else:
-        content = _torch_load(path, head)
-    state, mean, std = _find_state_dict(content, notes)
+        content = _torch_load(path, head, how_to_save)
+    state, mean, std = _find_state_dict(content, notes, how_to_save)
     state = _strip_wrapper_prefixes(state, notes)
     return {"state_dict": state, "mean": _three_numbers(mean, "mean"),
             "std": _three_numbers(std, "std"), "notes": notes}
 
 
-def _torch_load(path: Path, head: bytes) -> Any:
+def _torch_load(path: Path, head: bytes, how_to_save: str) -> Any:
     if not (head.startswith(b"PK\x03\x04") or head[:1] == b"\x80"):
         raise NotACheckpoint(
-            f"{path.name} is not a file written by torch.save (nor safetensors). {RESAVE_HOWTO}")
+            f"{path.name} is not a file written by torch.save (nor safetensors). {how_to_save}")
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
@@ -117,7 +134,7 @@ def _torch_load(path: Path, head: bytes) -> Any:
             raise PickleNeedsCode(
                 f"{path.name} cannot be read without running code{what}: it was probably saved "
                 f"with `torch.save(model)`, which pickles the whole model object. The grader "
-                f"never runs code from a checkpoint. {RESAVE_HOWTO}") from None
+                f"never runs code from a checkpoint. {how_to_save}") from None
         raise NotACheckpoint(f"{path.name} is not a readable PyTorch checkpoint ({error})") from None
     except Exception as error:  # truncated zip, wrong format, ...
         raise NotACheckpoint(f"{path.name} is not a readable PyTorch checkpoint "
@@ -168,11 +185,12 @@ def _read_safetensors(path: Path) -> dict[str, Any]:
     return content
 
 
-def _find_state_dict(content: Any, notes: list[str]) -> tuple[dict[str, torch.Tensor], Any, Any]:
+def _find_state_dict(content: Any, notes: list[str],
+                     how_to_save: str) -> tuple[dict[str, torch.Tensor], Any, Any]:
     """The state dict and top-level mean/std, from any accepted layout."""
     if not isinstance(content, Mapping):
         raise NotACheckpoint(f"the checkpoint holds a {type(content).__name__}, not a dict of "
-                             f"tensors. {RESAVE_HOWTO}")
+                             f"tensors. {how_to_save}")
     mean, std = content.get("mean"), content.get("std")
     for key in STATE_DICT_KEYS:
         inner = content.get(key)
@@ -189,7 +207,7 @@ def _find_state_dict(content: Any, notes: list[str]) -> tuple[dict[str, torch.Te
     if not tensors:
         keys = ", ".join(repr(k) for k in list(content)[:8])
         raise NotACheckpoint(f"no state dict found in the checkpoint (top-level keys: {keys}); "
-                             f"put it under 'state_dict' or save it bare. {RESAVE_HOWTO}")
+                             f"put it under 'state_dict' or save it bare. {how_to_save}")
     ignored = sorted(str(k) for k in remaining if k not in tensors)
     if ignored:
         notes.append("ignored non-tensor entries: " + ", ".join(ignored[:8]))
@@ -245,17 +263,46 @@ def _three_numbers(value: Any, what: str) -> list[float] | None:
 
 def load_into_allcnn(data: Mapping[str, Any]) -> nn.Module:
     """The grader's All-CNN with the checkpoint's tensors, float32, eval mode, normalizing inside."""
+    state = _state_of(data)
+    mean, std = _three_numbers(data.get("mean"), "mean"), _three_numbers(data.get("std"), "std")
+    if (mean is None) != (std is None):
+        raise BadNormalization("the checkpoint gives only one of 'mean' and 'std': give both or neither")
+    model = _load_checked(AllCNN(), state, what=ALLCNN_WHAT, nested_hint=ALLCNN_NESTED_HINT,
+                          looks_nested=lambda unexpected: all(".m." in k for k in unexpected))
+    return with_normalization(model, mean, std).eval()
+
+
+def load_state_into(model: nn.Module, data: Mapping[str, Any], *, what: str = "the grader's model",
+                    nested_hint: str = NESTED_HINT) -> nn.Module:
+    """`model` (built by the grader, any architecture) with the checkpoint's tensors, in eval mode.
+
+    `data` is what `read_checkpoint` returned. The state dict's keys and shapes must be exactly
+    those of `model.state_dict()` (`ArchitectureMismatch` names what differs and describes the
+    model as `what`, e.g. "the two-layer network (2 -> 16 -> 3)"), and every floating-point
+    tensor must be finite (`NonFiniteWeights`); values are cast to the model's own dtypes.
+    `nested_hint` is added when every unexpected key is a missing one with a prefix (the model
+    was saved inside a wrapper). The checkpoint's `mean` and `std`, if any, stay in `data` for
+    the assignment to use.
+    """
+    return _load_checked(model, _state_of(data), what=what, nested_hint=nested_hint,
+                         looks_nested=None)
+
+
+def _state_of(data: Any) -> dict[str, torch.Tensor]:
+    """The state dict of `read_checkpoint`'s plain data, checked again here."""
     if not isinstance(data, Mapping) or not isinstance(data.get("state_dict"), Mapping):
         raise NotACheckpoint("the checkpoint reader returned no state dict")
     state = dict(data["state_dict"])
     if not all(isinstance(k, str) and type(v) is torch.Tensor for k, v in state.items()):
         raise NotACheckpoint("the state dict must map names to tensors")
-    mean, std = _three_numbers(data.get("mean"), "mean"), _three_numbers(data.get("std"), "std")
-    if (mean is None) != (std is None):
-        raise BadNormalization("the checkpoint gives only one of 'mean' and 'std': give both or neither")
-    model = AllCNN()
+    return state
+
+
+def _load_checked(model: nn.Module, state: dict[str, torch.Tensor], *, what: str, nested_hint: str,
+                  looks_nested: Callable[[list[str]], bool] | None) -> nn.Module:
     expected = model.state_dict()
-    check_architecture(state, expected)
+    check_architecture(state, expected, what=what, nested_hint=nested_hint,
+                       looks_nested=looks_nested)
     bad = [name for name, value in state.items()
            if value.is_floating_point() and not bool(torch.isfinite(value).all())]
     if bad:
@@ -263,11 +310,17 @@ def load_into_allcnn(data: Mapping[str, Any]) -> nn.Module:
                                f"{', '.join(bad[:5])}: training diverged (try a lower learning "
                                "rate) or the checkpoint was saved after a failed step")
     model.load_state_dict({name: value.to(expected[name].dtype) for name, value in state.items()})
-    return with_normalization(model, mean, std).eval()
+    return model.eval()
 
 
-def check_architecture(state: Mapping[str, torch.Tensor], expected: Mapping[str, torch.Tensor]) -> None:
-    """Missing and unexpected keys, and differing shapes, named in one message."""
+def check_architecture(state: Mapping[str, torch.Tensor], expected: Mapping[str, torch.Tensor], *,
+                       what: str = ALLCNN_WHAT, nested_hint: str = ALLCNN_NESTED_HINT,
+                       looks_nested: Callable[[list[str]], bool] | None = None) -> None:
+    """Missing and unexpected keys, and differing shapes, named in one message.
+
+    `nested_hint` is added when there are both missing and unexpected keys and
+    `looks_nested(unexpected keys)` holds; by default, when each ends with '.' and a missing key.
+    """
     missing = [k for k in expected if k not in state]
     unexpected = [k for k in state if k not in expected]
     shapes = [f"{k}: {tuple(state[k].shape)} instead of {tuple(expected[k].shape)}"
@@ -281,10 +334,8 @@ def check_architecture(state: Mapping[str, torch.Tensor], expected: Mapping[str,
         parts.append(f"{len(unexpected)} unexpected key(s), e.g. {', '.join(unexpected[:5])}")
     if shapes:
         parts.append(f"{len(shapes)} shape(s) differ: {'; '.join(shapes[:5])}")
-    hint = ""
-    if missing and unexpected and all(".m." in k for k in unexpected):
-        hint = (" The keys look nested inside another module: save the All-CNN itself, "
-                "e.g. `save_checkpoint(net, ...)` for the network `net` inside your wrapper.")
-    raise ArchitectureMismatch(
-        "the checkpoint does not fit the course's All-CNN (c1=96, c2=192, keys like "
-        "'m.1.0.weight'): " + "; ".join(parts) + "." + hint)
+    if looks_nested is None:
+        def looks_nested(keys: list[str]) -> bool:
+            return all(any(key.endswith("." + name) for name in missing) for key in keys)
+    hint = f" {nested_hint}" if missing and unexpected and looks_nested(unexpected) else ""
+    raise ArchitectureMismatch(f"the checkpoint does not fit {what}: " + "; ".join(parts) + "." + hint)

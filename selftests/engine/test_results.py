@@ -215,3 +215,43 @@ def test_public_detail_is_fenced_so_that_backticks_cannot_break_out() -> None:
     output = failure_feedback(CheckFailed("wrong", detail="got ```x``` and ````y"), hidden=False,
                               hide_errors=None, description="d")
     assert output == "wrong\n\n`````\ngot ```x``` and ````y\n`````"
+
+
+# ----------------------------------------------------------------------------- bonus parts
+BONUS_PARTS = (Part("1.b", 2, "problem1", "evaluate"),
+               Part("B1", 2, "problem1", "log_softmax", bonus=True))
+
+
+def test_bonus_points_are_shown_apart_from_the_regular_total() -> None:
+    results = Results(tests=[result("1.b", 2, 2), result("B1", 0.5, 1), result("B1", 0, 1)],
+                      title="Lab")
+    results.fill_missing_parts(BONUS_PARTS)
+    assert (results.total_points, results.bonus_score, results.bonus_max_score) == (2, 0.5, 2)
+    document = results.to_gradescope()
+    validate(document)
+    assert document["score"] == 2.5 == sum(test["score"] for test in document["tests"])
+    summary = document["output"].splitlines()
+    assert summary[0] == ("**Lab: autograded score 2.5 / 2**, with 0.5 of 2 bonus points earned "
+                          "(extra credit: the parts marked bonus are not in the total of 2)")
+    assert "| B1 (bonus) | log_softmax | 0.5 / 2 | " in document["output"]
+    assert "| 1.b | evaluate | 2 / 2 | all checks passed |" in document["output"]
+    lines = results.table().splitlines()
+    assert lines[2].split()[:3] == ["B1", "(bonus)", "0.5/2"]
+    assert lines[-1].split()[:2] == ["total", "2.5/2"]
+    assert lines[-1].endswith("with 0.5 of 2 bonus points earned (extra credit: the parts marked "
+                              "bonus are not in the total of 2)")
+
+
+def test_a_single_bonus_point_is_singular_and_counts_once_earned() -> None:
+    results = Results(tests=[result("1.b", 0, 2), result("B1", 1, 1)], parts=(
+        Part("1.b", 2, "problem1", "evaluate"), Part("B1", 1, "problem1", "extra", bonus=True)))
+    assert results.score == 1 and results.max_score == 3 and results.total_points == 2
+    assert "with 1 of 1 bonus point earned" in results.summary_markdown().splitlines()[0]
+
+
+def test_without_bonus_parts_nothing_about_bonus_is_said() -> None:
+    results = Results(tests=[result("1.b", 2, 2), result("2.b", 0, 8)], parts=PARTS, title="HW")
+    assert results.total_points == results.max_score == 10 and results.bonus_max_score == 0
+    assert results.summary_markdown().splitlines()[0] == "**HW: autograded score 2 / 10**"
+    assert results.table().splitlines()[-1] == "total   2/10"
+    assert "bonus" not in results.summary_markdown() + results.table()
