@@ -250,6 +250,32 @@ def test_replies_out_of_turn_or_malformed_crash_the_call(seam):
     assert isinstance(seam.problem2.randoms()[0], float)
 
 
+def test_a_function_that_timed_out_fails_its_later_calls_at_once(seam):
+    """One function that hangs costs one deadline, not one per check that calls it."""
+    with pytest.raises(StudentTimeout, match="within 2 s"):
+        seam.options(timeout=2).problem2.sleep_forever()
+    started = time.monotonic()
+    with pytest.raises(StudentTimeout, match="was not run again: .*remaining calls fail at once"):
+        seam.options(timeout=2).problem2.sleep_forever()
+    assert time.monotonic() - started < 1
+    assert isinstance(seam.problem2.randoms()[0], float)  # the module's other functions still run
+
+
+def test_a_module_getattr_that_raises_is_the_students_error_not_a_crash(tmp_path):
+    """`def __getattr__(name): raise NotImplementedError` must not kill the worker on every call."""
+    student = Student(make_submission(tmp_path, {
+        "problem2.py": "def ok():\n    return 1\n\ndef __getattr__(name):\n"
+                       "    raise NotImplementedError(name)\n"}))
+    try:
+        with pytest.raises(StudentError, match="looking up missing in problem2.py raised "
+                                               "NotImplementedError"):
+            student.problem2.missing()
+        pid = student._process.pid
+        assert student.problem2.ok() == 1 and student._process.pid == pid  # the same worker
+    finally:
+        student.close()
+
+
 def test_an_import_that_hangs_is_not_retried(tmp_path):
     student = Student(make_submission(tmp_path, {
         "problem3.py": "import time\nwhile True:\n    time.sleep(0.1)\n",
