@@ -72,6 +72,9 @@ class Limits:
     call_timeout_s: float       # one call into student code
     symbolic_timeout_s: float   # deciding one sympy equivalence
     check_timeout_s: float      # one check on the grader's side (pytest-timeout), a backstop
+    reference_time_factor: float = 0.0  # > 0: a function's deadline is this many times the
+    reference_time_floor_s: float = 0.0  # reference's own time on it, at least the floor (both
+                                          # capped by call_timeout_s); see `call_budgets`
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,11 @@ def _parse(raw: dict[str, Any]) -> Assignment:
     limits_table = table.table("limits")
     limits = Limits(call_timeout_s=limits_table.positive("call_timeout_s"),
                     symbolic_timeout_s=limits_table.positive("symbolic_timeout_s"),
-                    check_timeout_s=limits_table.positive("check_timeout_s"))
+                    check_timeout_s=limits_table.positive("check_timeout_s"),
+                    reference_time_factor=limits_table.positive("reference_time_factor", 0.0)
+                    if limits_table.has("reference_time_factor") else 0.0,
+                    reference_time_floor_s=limits_table.positive("reference_time_floor_s", 0.0)
+                    if limits_table.has("reference_time_floor_s") else 0.0)
     limits_table.done()
     visibility_table = table.table("visibility")
     visibility = VisibilityDefaults(public=visibility_table.choice("public", VISIBILITIES),

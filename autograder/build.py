@@ -152,7 +152,8 @@ def _shared_test_files(root: Path) -> list[Path]:
 def _assignment_support(layout: AssignmentLayout) -> list[Path]:
     """The assignment's settings, support modules and set-up steps (not its checks' folders)."""
     folder = layout.tests_dir
-    files = [layout.settings_path, *sorted(folder.glob("*.py")), *sorted(folder.glob("*.md"))]
+    files = [layout.settings_path, *sorted(folder.glob("*.py")), *sorted(folder.glob("*.md")),
+             *sorted(folder.glob("*.json"))]
     files += _files_under(layout.root, f"tests/{layout.name}/setup.d")
     return [path for path in files if path.is_file()]
 

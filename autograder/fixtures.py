@@ -52,11 +52,16 @@ def student(submission: Any, grading_options: GradingOptions,
         import torch
 
         device = "cuda" if torch.cuda.is_available() else "cpu"
-    handle = Student(submission, call_timeout=grading_options.settings.limits.call_timeout_s,
+    from autograder.call_budgets import call_budgets, read_call_times, record_call_times
+
+    limits = grading_options.settings.limits
+    handle = Student(submission, call_timeout=limits.call_timeout_s,
                      device=device, workdir=tmp_path_factory.mktemp("worker"))
+    handle.call_budgets = call_budgets(limits, read_call_times(grading_options.layout.tests_dir))
     try:
         yield handle
     finally:
+        record_call_times(handle.call_times)
         try:
             handle.close()
         except Exception as error:  # not the last test's fault: log it, do not fail it
