@@ -116,10 +116,13 @@ def _submission_notes(submission: Submission, files: set[str] | None) -> list[st
 def _pytest_args(submission_dir: Path, tests_root: Path, workdir: Path, assignment: str, *,
                  data_dir: Path | str | None, device: str, eval_limit: int | None,
                  only: Sequence[str] | None) -> list[str]:
-    """pytest's command line, isolated from any pytest settings of the surrounding repository."""
+    """pytest's command line, isolated from any pytest settings of the surrounding repository.
+    pytest-timeout (`-p timeout`) is loaded even where plugins do not load by themselves: it is
+    the per-check time limit the plugin arms."""
     ini = workdir / "pytest.ini"
     ini.write_text("[pytest]\n", encoding="utf-8")
     args = ["-p", "no:cacheprovider", "-p", "no:unraisableexception", "-p", "no:threadexception",
+            "-p", "timeout",
             "-q", "--tb=short",
             "-c", str(ini), f"--rootdir={tests_root.parent}", f"--confcutdir={tests_root}",
             "--import-mode=importlib", "--continue-on-collection-errors",

@@ -4,11 +4,18 @@ Registered by `tests/conftest.py` (and by `grade()`); it registers the checks' f
 (`autograder.fixtures`) and keeps what it learns in a `Recorder` on the config's stash
 (`autograder.recording`). It turns each test's outcome into points as `docs/writing-checks.md`
 describes, and words the feedback so that hidden checks never reveal more than their message.
+It reads the checks' metadata in gradescope-utils' format (`autograder.decorators`), and arms
+pytest-timeout's per-check limit so that a check that hangs scores 0 and grading goes on.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import signal
+import sys
+import threading
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -18,7 +25,7 @@ import pytest
 from autograder import fixtures
 from autograder.assignment import Assignment, AssignmentError
 from autograder.course import assignment_of_path, find_assignment
-from autograder.decorators import Metadata, metadata_of
+from autograder.decorators import Metadata, MetadataError, clear_reported, metadata_of, reported
 from autograder.errors import DataUnavailable
 from autograder.recording import (
     GradingOptions, GradingSession, Recorder, TestRecord, make_result, recorder_of,
@@ -26,6 +33,12 @@ from autograder.recording import (
 from autograder.results import DECIMALS, CollectionError, TestResult, docstring_summary, first_line, judge
 
 _POINT_UNITS = 10 ** DECIMALS
+
+CHECK_TIMEOUT_MESSAGE = (
+    "This check ran past its {seconds:g}-second limit on the grader's side (the grader's own work, "
+    "not a call into your code, which has a deadline of its own) and was stopped, so it scores 0. "
+    "This is a problem of the grader, not of your code; the course staff can see it in the "
+    "grader's log.")
 
 
 # ----------------------------------------------------------------------------- options
@@ -56,6 +69,7 @@ def _assignment_name(config: pytest.Config) -> str | None:
     return name or os.environ.get("AUTOGRADER_ASSIGNMENT") or None
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-timeout reads its settings
 def pytest_configure(config: pytest.Config) -> None:
     try:
         layout = find_assignment(_assignment_name(config))
@@ -74,6 +88,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_CollectionWatcher(recorder), "autograder-collection-watcher")
     if not config.pluginmanager.is_registered(fixtures):
         config.pluginmanager.register(fixtures, "autograder-fixtures")
+    timeout_plugin = config.pluginmanager.get_plugin("timeout")  # pytest-timeout, if loaded
+    if timeout_plugin is not None:
+        config.pluginmanager.register(_CheckTimer(), "autograder-check-timer")
+        if timeout_plugin.get_env_settings(config).timeout is None:  # no --timeout, env or ini
+            config.option.timeout = layout.settings.limits.check_timeout_s
 
 
 # ----------------------------------------------------------------------------- recording
@@ -124,8 +143,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not isinstance(item, pytest.Function):
             recorder.configuration_errors.append(f"{item.nodeid}: not a pytest test function")
             continue
-        recorder.configuration_errors += [f"{item.nodeid}: {error}" for error in
-                                          _metadata_errors(item, metadata_of(item.function), settings)]
+        try:
+            errors = _metadata_errors(item, metadata_of(item.function), settings)
+        except MetadataError as error:
+            errors = error.problems
+        recorder.configuration_errors += [f"{item.nodeid}: {error}" for error in errors]
         cases[(item.path, item.cls, item.originalname)].append(item)
     if recorder.configuration_errors:
         raise pytest.UsageError("graded tests are misconfigured:\n  "
@@ -173,6 +195,32 @@ def _test_name(item: pytest.Function, hidden: bool, index: int, count: int) -> s
 
 
 # ----------------------------------------------------------------------------- outcomes
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """Take what a check decorated by gradescope-utils passed to `set_score`/`set_leaderboard_value`."""
+    record = recorder_of(item.config).records.get(item.nodeid)
+    if record is None:
+        return (yield)
+    clear_reported(record.item.function)
+    try:
+        return (yield)
+    finally:
+        _take_reported(record)
+
+
+def _take_reported(record: TestRecord) -> None:
+    points, value = reported(record.item.function)
+    if value is not None:
+        fixtures.LeaderboardValue(record).set(value)
+    weight = record.meta.weight or 0
+    if points is None or weight == 0:
+        return
+    if isinstance(points, bool) or not isinstance(points, (int, float)) \
+            or not math.isfinite(points) or not 0 <= points <= weight:
+        raise ValueError(f"set_score() needs points between 0 and the weight {weight:g}, not {points!r}")
+    record.fraction = points / weight  # of the function's weight: each case of a parametrized one
+
+
 @pytest.hookimpl(tryfirst=True)  # a firstresult hook: look at the outcome before any report is made
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
     recorder = recorder_of(item.config)
@@ -180,6 +228,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if record is None:
         return
     record.phases[call.when] = call.excinfo
+    if call.excinfo is not None and call.excinfo.errisinstance(CheckTimedOut):
+        _reset_student(recorder)
     if call.when == "teardown":
         record.result = _judge(record, recorder)
 
@@ -194,6 +244,12 @@ def _kind(excinfo: Any) -> str:
 
 
 def _judge(record: TestRecord, recorder: Recorder) -> TestResult:
+    timed_out = [excinfo.value for excinfo in record.phases.values()
+                 if excinfo is not None and isinstance(excinfo.value, CheckTimedOut)]
+    if timed_out:  # the grader's fault, whatever the student's code did: 0, and the instructor is told
+        seconds = timed_out[0].seconds
+        recorder.internal_errors.append(f"{record.item.nodeid}: ran past its {seconds:g} s check timeout")
+        return make_result(record, "failed", 0.0, CHECK_TIMEOUT_MESSAGE.format(seconds=seconds))
     first_of_kind: dict[str, tuple[str, BaseException]] = {}
     for when in ("setup", "call", "teardown"):
         if (excinfo := record.phases.get(when)) is not None:
@@ -206,6 +262,78 @@ def _judge(record: TestRecord, recorder: Recorder) -> TestResult:
     failure = first_of_kind.get("failure")
     unscored = failure[1].advice if failure and isinstance(failure[1], DataUnavailable) else ""
     return make_result(record, verdict.status, verdict.fraction, verdict.output, unscored=unscored)
+
+
+# ----------------------------------------------------------------------------- check timeout
+class CheckTimedOut(BaseException):
+    """A check ran past its time limit. A BaseException, so that no `except Exception` in the
+    check's own code (a sympy fallback, a cleanup) can swallow it."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the check ran past its {seconds:g} s time limit")
+        self.seconds = seconds
+
+
+class _CheckTimer:
+    """pytest-timeout's timer for graded checks (registered only when pytest-timeout is loaded).
+
+    pytest-timeout resolves each check's limit (a `timeout` mark, else --timeout, PYTEST_TIMEOUT or
+    the ini's `timeout`, else the assignment's `limits.check_timeout_s`, set in pytest_configure);
+    this hook arms it. Its own signal handler would fail the check as if the student's code were
+    wrong, and its thread method ends the whole grading process; this raises `CheckTimedOut` by
+    SIGALRM in the main thread instead, so the check scores 0 and grading goes on.
+    """
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_timeout_set_timer(self, item: pytest.Item, settings: Any) -> bool | None:
+        if item.nodeid not in recorder_of(item.config).records:
+            return None  # not a graded check: pytest-timeout's own timer
+        if threading.current_thread() is not threading.main_thread():
+            print(f"autograder: {item.nodeid} runs outside the main thread, without its "
+                  f"{settings.timeout:g} s check timeout", file=sys.stderr)
+            return True
+        seconds = settings.timeout
+
+        def expire(signum: int, frame: Any) -> None:
+            from pytest_timeout import is_debugging
+
+            if settings.disable_debugger_detection or not is_debugging():
+                raise CheckTimedOut(seconds)
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        outer_left, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+        started = time.monotonic()
+
+        def cancel() -> None:  # called by pytest-timeout's cancel hook; restores any outer timer
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+            if outer_left:
+                signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 1e-3))
+
+        item.cancel_timeout = cancel  # type: ignore[attr-defined]
+        return True
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Any:
+    """Keep the session's `student` seam, for `_reset_student` (a check may reach it only through
+    another fixture that a timeout stops halfway, before the check itself ever holds it)."""
+    value = yield
+    if fixturedef.argname == "student":
+        recorder_of(request.config).student = value
+    return value
+
+
+def _reset_student(recorder: Recorder) -> None:
+    """A check stopped mid-call leaves the worker computing a reply that no one will read (and a
+    half-read message on the pipe): kill it, so that the next call starts a fresh one."""
+    if recorder.student is None:
+        return
+    try:
+        recorder.student.reset()
+    except Exception as error:  # the next call will say what is wrong with the worker
+        print(f"autograder: resetting the student worker after a timeout failed: {error!r}",
+              file=sys.stderr)
 
 
 # ----------------------------------------------------------------------------- session end

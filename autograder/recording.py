@@ -64,6 +64,7 @@ class Recorder:
     configuration_errors: list[str] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
     submission: Any = None  # the Submission, once found
+    student: Any = None  # the `student` fixture's seam, once made: reset after a check timed out
 
     def results(self) -> Results:
         """Results of the selected tests; one that never finished scores 0."""
@@ -100,7 +101,7 @@ def make_result(record: TestRecord, status: str, fraction: float, output: str, *
         name=record.name, number=record.meta.number or "", status=status,
         score=round(record.max_score * fraction, DECIMALS), max_score=record.max_score,
         output=clean_text(output), visibility=record.visibility, nodeid=record.item.nodeid,
-        figures=tuple(record.feedback.figures), unscored=unscored)
+        figures=tuple(record.feedback.figures), unscored=unscored, tags=record.meta.tags)
 
 
 _RECORDER_KEY = pytest.StashKey[Recorder]()

@@ -1,11 +1,13 @@
-"""The grading decorators only attach metadata, and reject values Gradescope would not accept."""
+"""The grading decorators set gradescope-utils' metadata attributes, and reject values Gradescope
+would not accept."""
 
 from __future__ import annotations
 
 import pytest
+from gradescope_utils.autograder_utils import decorators as gs
 
 from autograder.decorators import (
-    Metadata, hide_errors, leaderboard, metadata_of, number, partial_credit, visibility, weight,
+    Metadata, hide_errors, leaderboard, metadata_of, number, partial_credit, tags, visibility, weight,
 )
 
 
@@ -32,6 +34,30 @@ def test_decorators_return_the_same_function_and_stack_in_any_order() -> None:
     assert metadata_of(first) == metadata_of(second) == expected
 
 
+def test_ours_set_exactly_the_attributes_gradescope_utils_sets() -> None:
+    ours, theirs = make(), make()
+    number("2.b")(weight(4)(visibility("hidden")(hide_errors("no")(tags("svd", "rank")(ours)))))
+    gs.number("2.b")(gs.weight(4)(gs.visibility("hidden")(
+        gs.hide_errors("no")(gs.tags("svd", "rank")(theirs)))))
+    assert ours.__dict__ == theirs.__dict__
+    assert ours.__dict__ == {"__number__": "2.b", "__weight__": 4, "__visibility__": "hidden",
+                             "__hide_errors__": "no", "__tags__": ("svd", "rank")}
+    assert metadata_of(ours) == metadata_of(theirs)
+
+
+def test_our_leaderboard_sets_its_attributes_without_wrapping() -> None:
+    check = make()
+    assert leaderboard("speed", order="asc")(check) is check
+    assert check.__dict__ == {"__leaderboard_column__": "speed", "__leaderboard_sort_order__": "asc"}
+
+
+def test_tags_reach_the_metadata() -> None:
+    check = make()
+    assert tags("a", "b")(check) is check
+    assert metadata_of(check).tags == ("a", "b")
+    assert metadata_of(make()).tags == ()
+
+
 def test_metadata_survives_pytest_marks() -> None:
     check = make()
     marked = pytest.mark.parametrize("x", [1, 2])(number("1.b")(check))
@@ -42,6 +68,7 @@ def test_partial_credit_bare_and_with_weight() -> None:
     bare, weighted = make(), make()
     assert partial_credit(bare) is bare
     assert metadata_of(bare) == Metadata(partial_credit=True)
+    assert bare.__dict__ == {"__partial_credit__": True}
     assert partial_credit(2.5)(weighted) is weighted
     assert metadata_of(weighted) == Metadata(partial_credit=True, weight=2.5)
 
@@ -73,6 +100,9 @@ def test_leaderboard_records_name_and_order() -> None:
     (lambda: leaderboard("accuracy", order="up"), ValueError),
     (lambda: leaderboard(""), TypeError),
     (lambda: hide_errors(""), TypeError),
+    (lambda: tags(""), TypeError),
+    (lambda: tags("ok", 3), TypeError),
+    (lambda: weight(1)("not a function"), TypeError),
 ])
 def test_bad_values_are_refused_when_decorating(bad, error) -> None:
     with pytest.raises(error):
