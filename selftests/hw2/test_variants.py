@@ -3,7 +3,8 @@
 Each file under selftests/variants/problemN/ is appended to the reference's problemN.py (a later
 `def` replaces the reference's) and graded with only problem N's checks; other problems' files are
 the reference's and untouched, so they cannot be affected. The file's `# expect:` line says what
-must happen (see docs/writing-checks.md).
+must happen (see docs/writing-checks.md): `full`, or the parts that must lose points, a part
+written `1.b=0` where it must earn nothing at all (a stub: a constant, its input, an empty result).
 """
 from __future__ import annotations
 
@@ -20,16 +21,37 @@ VARIANTS = sorted((Path(__file__).parent / "variants").glob("problem*/*.py"))
 
 def expectation(path: Path) -> set[str] | None:
     """None for a correct variant ("full"), else the part labels that must lose points."""
+    expected = expected_parts(path)
+    return None if expected is None else set(expected)
+
+
+def expected_parts(path: Path) -> dict[str, bool] | None:
+    """None for a correct variant ("full"), else each part that must lose points, mapped to True
+    where it must earn nothing at all (written `1.b=0`)."""
     match = re.search(r"^# expect:\s*(.+)$", path.read_text(), re.MULTILINE)
     assert match, f"{path} has no '# expect:' line"
     value = match.group(1).strip()
-    return None if value == "full" else {label.strip() for label in value.split(",")}
+    if value == "full":
+        return None
+    parts = {}
+    for item in value.split(","):
+        label, _, zero = item.strip().partition("=")
+        assert zero in ("", "0"), f"{path}: '{item.strip()}' must be a part label or label=0"
+        parts[label.strip()] = zero == "0"
+    return parts
+
+
+def passing_outputs(results: dict, label: str) -> str:
+    """The names of a part's tests that earned points, to show when a stub earned some."""
+    return "\n".join(f"- {t['name']}: {t['score']}/{t['max_score']}" for t in results["tests"]
+                     if t["number"] == label and t["score"] > 0)
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_variant_is_graded_as_expected(variant: Path, tmp_path: Path) -> None:
     problem = variant.parent.name
-    expected_losses = expectation(variant)
+    expected = expected_parts(variant)
+    expected_losses = None if expected is None else set(expected)
     folder = submission_with_override(tmp_path, problem, variant)
     results = grade_folder(folder, tmp_path / "results.json", "--only", problem)
     settings = tomllib.loads((REPO / "tests" / "hw2" / "assignment.toml").read_text())
@@ -42,6 +64,9 @@ def test_variant_is_graded_as_expected(variant: Path, tmp_path: Path) -> None:
         if expected_losses is None or label not in expected_losses:
             assert score == top, (f"{label} lost points ({score}/{top}) but this variant should keep "
                                   f"them:\n{failing_outputs(results, label)}")
+        elif expected[label]:
+            assert score == 0, (f"{label} earned {score}/{top} but this variant (a stub) must earn "
+                                f"nothing there:\n{passing_outputs(results, label)}")
         else:
             assert score < top, f"{label} kept every point ({score}/{top}) but this variant is wrong"
     if expected_losses:
@@ -62,3 +87,16 @@ def test_every_part_has_wrong_variants_and_every_problem_correct_ones() -> None:
             wrong[label] += 1
     assert all(count >= 2 for count in wrong.values()), f"wrong variants per part: {wrong}"
     assert all(count >= 2 for count in correct.values()), f"correct variants per problem: {correct}"
+
+
+def test_every_part_has_stubs_that_earn_nothing() -> None:
+    """Each graded function part has stubs (a constant, its input, an empty result) that must earn
+    0 on it: no check there pays for how a value is computed when the value is wrong."""
+    settings = tomllib.loads((REPO / "tests" / "hw2" / "assignment.toml").read_text())
+    code_parts = {p["label"] for p in settings["parts"] if p["file"].startswith("problem")}
+    stubs = {label: 0 for label in code_parts}
+    for variant in VARIANTS:
+        for label, zero in (expected_parts(variant) or {}).items():
+            if zero:
+                stubs[label] += 1
+    assert all(count >= 2 for count in stubs.values()), f"stubs that must earn 0, per part: {stubs}"

@@ -15,7 +15,8 @@ break what name-based or ResNet-only solutions get wrong:
 
 Expected values come from the reference (`oracle`) on the grader's own copy of each model.
 Messages name the property only; which model and which parameter go to the (hidden) detail.
-Points: 1.b 0.75 (accuracy for four batch sizes) + 0.5 (inference mode); 1.c 1.0
+Points: 1.b 0.75 (accuracy for four batch sizes) + 0.5 (inference mode, and the right accuracy
+from that run); 1.c 1.0
 (parameters_per_layer) + 0.75 (count_parameters), each over three models; 1.e 3.5 over five
 models. A parametrized check's cases share its points evenly.
 """
@@ -115,12 +116,12 @@ def test_evaluate_unseen_model_accuracy(student):
 @number("1.b")
 @weight(0.5)
 def test_evaluate_unseen_model_runs_inference(student):
-    """evaluate runs an unseen model in eval mode without autograd and leaves its running statistics
-    alone."""
-    images, labels, _ = small_classifier_set()
+    """evaluate runs an unseen model in eval mode without autograd, leaves its running statistics
+    alone, and returns the right accuracy from that run."""
+    images, labels, expected = small_classifier_set()
     outcome = student.call("problem1", "evaluate", SMALL_CLASSIFIER.in_training_mode(), images,
                            labels, batch_size=6)
-    check_inference_discipline(outcome, "evaluate(unseen model, 23 images, batch_size=6)")
+    check_inference_discipline(outcome, 6, expected, "evaluate(unseen model, 23 images, batch_size=6)")
 
 
 # ------------------------------------------------------------------------------------- 1.c

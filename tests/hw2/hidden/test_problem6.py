@@ -12,6 +12,9 @@ The properties are the public ones (tests/public/test_problem6.py), on new input
   fails), and T = 1 (zero), 3 and 6 as plain integers.
 - 6.c clip_gradient_norm (1.5): Frobenius norm of a matrix, float32, a norm exactly at max_norm,
   a zero matrix, a large norm; every call must leave its argument unchanged.
+
+As in the public checks, a case whose answer is zero, the input itself or one fixed regime also
+asks its companion (T = 2; the gradient scaled to twice max_norm; a plain case of another regime).
 """
 from __future__ import annotations
 

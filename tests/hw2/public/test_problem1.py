@@ -2,7 +2,8 @@
 
 - 1.b: `evaluate` returns the eval-mode top-1 accuracy for every batch size, runs every forward
   pass in eval mode with autograd off, and leaves running statistics untouched. The model arrives
-  in training mode, so a missing `model.eval()` shows.
+  in training mode, so a missing `model.eval()` shows. The inference-mode check pays only when the
+  accuracy of that same call is right too: a stub that never runs the model earns nothing.
 - 1.c: `parameters_per_layer(resnet18())` is the per-module table derived below from the
   architecture, and `count_parameters` gives 11,689,512.
 - 1.e: `split_parameters(resnet18())` returns the model's own parameter objects in three groups,
@@ -115,8 +116,9 @@ def evaluate_accuracies(student: Any, spec: models.ModelSpec, images: torch.Tens
             for batch_size in batch_sizes}
 
 
-def check_inference_discipline(outcome: Any, what: str) -> None:
-    """Every forward pass ran in eval mode without autograd, and no state or input changed."""
+def check_inference_discipline(outcome: Any, batch_size: int, expected: float, what: str) -> None:
+    """Every forward pass ran in eval mode without autograd, no state or input changed, and the
+    call returned the right accuracy: how a value is computed earns nothing when the value is wrong."""
     log = outcome.forward_log
     in_training = [entry for entry in log if entry.get("training")]
     if in_training:
@@ -133,6 +135,7 @@ def check_inference_discipline(outcome: Any, what: str) -> None:
                           "statistics are updated by forward passes in training mode)",
                           detail=f"{what} changed {listing(outcome.mutations.state)}")
     assert_no_mutations(outcome, "evaluate", allow_training_change=True)
+    check_accuracies({batch_size: outcome.value}, expected, what)
 
 
 @functools.lru_cache(maxsize=None)
@@ -154,11 +157,13 @@ def test_evaluate_resnet18_accuracy(student):
 @number("1.b")
 @weight(0.25)
 def test_evaluate_resnet18_runs_inference(student):
-    """evaluate runs ResNet-18 in eval mode without autograd and leaves its running statistics alone."""
-    images, labels, _ = resnet18_test_set()
+    """evaluate runs ResNet-18 in eval mode without autograd, leaves its running statistics alone,
+    and returns the right accuracy from that run."""
+    images, labels, expected = resnet18_test_set()
     outcome = student.call("problem1", "evaluate", RESNET18.in_training_mode(), images, labels,
                            batch_size=4)
-    check_inference_discipline(outcome, "evaluate(resnet18 in training mode, 10 images, batch_size=4)")
+    check_inference_discipline(outcome, 4, expected,
+                               "evaluate(resnet18 in training mode, 10 images, batch_size=4)")
 
 
 # ------------------------------------------------------------------------------------- 1.c

@@ -2,10 +2,11 @@
 
 - 5.a (20 points, one check): the checkpoint `allcnn.pt` is read without running code, loaded into
   the grader's own All-CNN and scored by its clean accuracy on the CIFAR-10 test set, in float32:
-  all 20 points at `full_credit_accuracy` (88%) or more, none at `zero_credit_accuracy` (10%,
-  chance) or less, linear in between. Its clean and one-step FGSM (eps = 8/255, clipped to
-  [0, 1]) accuracies go to the leaderboard (the second check, worth 0 points, reports the FGSM
-  one, over the first 1,000 images when the grader has no GPU).
+  all 20 points at `full_credit_accuracy` (88%) or more, none at `zero_credit_accuracy` (30%,
+  above what untrained networks reach; the reason is in assignment.toml) or less, linear in
+  between; the check's name states both, read from the settings. Its clean and one-step FGSM
+  (eps = 8/255, clipped to [0, 1]) accuracies go to the leaderboard (the second check, worth 0
+  points, reports the FGSM one, over the first 1,000 images when the grader has no GPU).
 - 5.b / 5.c (10 points each, half here, half in the hidden checks): each function runs on the
   grader's seeded All-CNN, which normalizes its [0, 1] input inside, in eval mode. Every signed
   step is checked on its own: the pixels must move by exactly eps (clipping to [0, 1] allowed) in
@@ -422,7 +423,7 @@ def checkpoint_score(student, grading_options) -> CheckpointScore:
 @leaderboard("Clean accuracy (%)")
 def test_checkpoint_clean_accuracy(checkpoint_score, grading_options, score, leaderboard_value,
                                    feedback):
-    """allcnn.pt: clean accuracy on the CIFAR-10 test set (20 points at 88% or more, linear to 0 at 10%)."""
+    """allcnn.pt: clean accuracy on the CIFAR-10 test set (the rule is set below, from the settings)."""
     if checkpoint_score.failure:
         raise checkpoint_score.failure
     result = checkpoint_score.result
@@ -438,6 +439,13 @@ def test_checkpoint_clean_accuracy(checkpoint_score, grading_options, score, lea
     if fraction < 1.0 or not checkpoint_score.official:
         raise CheckFailed(summary + notes)
     feedback.note(summary + notes)
+
+
+# The check's name in results.json states the rule of assignment.toml [checks.checkpoint].
+test_checkpoint_clean_accuracy.__doc__ = (
+    "allcnn.pt: clean accuracy on the CIFAR-10 test set (20 points at "
+    f"{CHECKPOINT_RULE.full_credit_accuracy:.0%} or more, linear to 0 at "
+    f"{CHECKPOINT_RULE.zero_credit_accuracy:.0%}).")
 
 
 @number("5.a")

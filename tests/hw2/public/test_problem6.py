@@ -15,6 +15,11 @@ Expected values come from properties recomputed here, never from a reference sol
   zero stays zero; relative tolerance 1e-5 (torch.nn.utils.clip_grad_norm_'s 1e-6 passes); the
   argument must not be modified in place.
 
+No case pays for an answer a stub gives: where the right answer is zero (T = 1), the input itself
+(a gradient that is not clipped) or one fixed regime, the same case also asks a companion input on
+which that answer is wrong (T = 2 on the same inputs; the same gradient scaled to twice max_norm;
+a plain matrix of another regime), and earns its points only when both are right.
+
 Points: 6.a here: rnn_weight_gradient 1, hidden_state_regime 1, scalar_rnn_gradient 0.5; hidden:
 1, 1, 0.5 on new inputs (the cases of a check share its points evenly). 6.c: 1.5 here, 1.5 hidden.
 The helpers below are shared with the hidden checks.
@@ -55,7 +60,17 @@ def autograd_weight_gradient(w_z: torch.Tensor, z1: torch.Tensor, T: int,
 
 def check_rnn_weight_gradient(student: Any, w_z: torch.Tensor, z1: torch.Tensor, T: int,
                               grad_zT: torch.Tensor) -> None:
-    """rnn_weight_gradient equals autograd's dl/dw_z, in the layout of PyTorch's .grad."""
+    """rnn_weight_gradient equals autograd's dl/dw_z, in the layout of PyTorch's .grad. Where that
+    is zero (T = 1), T = 2 on the same inputs must be right too, so that zeros earn nothing."""
+    check_one_weight_gradient(student, w_z, z1, T, grad_zT)
+    if not np.any(autograd_weight_gradient(w_z, z1, T, grad_zT)):
+        if not np.any(autograd_weight_gradient(w_z, z1, 2, grad_zT)):
+            raise RuntimeError("grader bug: the T = 2 companion of a zero gradient is zero too")
+        check_one_weight_gradient(student, w_z, z1, 2, grad_zT)
+
+
+def check_one_weight_gradient(student: Any, w_z: torch.Tensor, z1: torch.Tensor, T: int,
+                              grad_zT: torch.Tensor) -> None:
     what = "rnn_weight_gradient(w_z, z1, T, grad_zT)"
     outcome = student.call("problem6", "rnn_weight_gradient", w_z, z1, T, grad_zT)
     got = as_array(outcome.value, what, shape=tuple(w_z.shape))
@@ -83,7 +98,13 @@ def test_rnn_weight_gradient(student, T):
 
 # ---------------------------------------------------------------------- 6.a: the regime
 def check_regime(student: Any, w_z: torch.Tensor, z1: torch.Tensor, expected: str) -> None:
-    """hidden_state_regime(w_z, z1) names the limit of ||w_z^t z1|| (case and spaces ignored)."""
+    """hidden_state_regime(w_z, z1) names the limit of ||w_z^t z1|| (case and spaces ignored), and
+    so does it for a plain case of another regime (REGIME_CONTRASTS): no fixed answer earns a case."""
+    check_one_regime(student, w_z, z1, expected)
+    check_one_regime(student, *REGIME_CONTRASTS[expected])
+
+
+def check_one_regime(student: Any, w_z: torch.Tensor, z1: torch.Tensor, expected: str) -> None:
     what = "hidden_state_regime(w_z, z1)"
     outcome = student.call("problem6", "hidden_state_regime", w_z, z1)
     answer = as_str(outcome.value, what).strip().lower()
@@ -101,6 +122,16 @@ def check_regime(student: Any, w_z: torch.Tensor, z1: torch.Tensor, expected: st
 def exact(rows: Any) -> torch.Tensor:
     return torch.tensor(rows, dtype=torch.float64)
 
+
+# For a case of each regime, a plain case of another one, asked in the same check.
+REGIME_CONTRASTS = {
+    # z^T = 1.25^(T-1) z1 (a slow growth: finite for thousands of steps)
+    "vanishing": (exact([[1.25, 0.0], [0.0, 1.25]]), exact([1.0, 1.0]), "exploding"),
+    # z^T = z1
+    "exploding": (exact([[1.0, 0.0], [0.0, 1.0]]), exact([1.0, -2.0]), "bounded"),
+    # z^T = 0.5^(T-1) z1
+    "bounded": (exact([[0.5, 0.0], [0.0, 0.5]]), exact([1.0, 1.0]), "vanishing"),
+}
 
 REGIME_CASES = {
     # diagonal, both eigenvalues below 1 in modulus: every z^T -> 0
@@ -129,8 +160,15 @@ def test_hidden_state_regime(student, case):
 def check_scalar_gradient(student: Any, names: tuple[str, str, str, str], T: int | None) -> None:
     """scalar_rnn_gradient(w, z1, T, g) is equivalent to g * d(z^T)/dw with z^T = w^(T-1) z1.
 
-    `names` name the symbols (w, z1, T, g); T None sends T as a positive integer symbol.
+    `names` name the symbols (w, z1, T, g); T None sends T as a positive integer symbol. Where the
+    answer is 0 (T = 1), T = 2 must be right too, so that returning 0 earns nothing.
     """
+    check_one_scalar_gradient(student, names, T)
+    if T == 1:
+        check_one_scalar_gradient(student, names, 2)
+
+
+def check_one_scalar_gradient(student: Any, names: tuple[str, str, str, str], T: int | None) -> None:
     w, z1, g = (sympy.Symbol(name, real=True) for name in (names[0], names[1], names[3]))
     steps = sympy.Symbol(names[2], positive=True, integer=True) if T is None else T
     expected = g * sympy.diff(w ** (steps - 1) * z1, w)  # the chain rule, by sympy
@@ -150,7 +188,19 @@ def test_scalar_rnn_gradient(student, T):
 
 # ------------------------------------------------------------------------------ 6.c
 def check_clip(student: Any, grad: torch.Tensor, max_norm: float) -> None:
-    """clip_gradient_norm rescales to norm max_norm when ||grad|| > max_norm, else keeps grad."""
+    """clip_gradient_norm rescales to norm max_norm when ||grad|| > max_norm, else keeps grad.
+
+    Where grad must come back unchanged, the same gradient scaled to norm 2 max_norm (a zero one:
+    a constant one of that norm) must come back rescaled, so that returning the input earns nothing.
+    """
+    norm = float(torch.linalg.vector_norm(grad.to(torch.float64)))
+    check_one_clip(student, grad, max_norm)
+    if not norm > max_norm:
+        direction = grad / norm if norm > 0 else torch.ones_like(grad) / grad.numel() ** 0.5
+        check_one_clip(student, direction * (2 * max_norm), max_norm)
+
+
+def check_one_clip(student: Any, grad: torch.Tensor, max_norm: float) -> None:
     what = "clip_gradient_norm(grad, max_norm)"
     outcome = student.call("problem6", "clip_gradient_norm", grad, max_norm)
     got = as_array(outcome.value, what, shape=tuple(grad.shape))

@@ -1,0 +1,6 @@
+"""split_parameters is a stub that returns the model three times: earns nothing on 1.e."""
+# expect: 1.e=0
+
+
+def split_parameters(model):
+    return model, model, model
