@@ -164,7 +164,7 @@ def autograder_entries(layout: AssignmentLayout, *, include_data: bool = True) -
     files = [_required(root, "setup.sh"), _required(root, "run_autograder"),
              _required(root, "requirements.txt")]
     files += [path for path in sorted(root.glob("requirements*.txt"))
-              if path.name not in ("requirements.txt", "requirements-dev.txt")]
+              if path.name not in ("requirements.txt", "requirements-dev.txt", "requirements-ray.txt")]
     files += engine_files(root)
     files += _shared_test_files(root) + _assignment_support(layout)
     files += _files_under(root, f"tests/{layout.name}/public", ("*.py",))

@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "check": "autograder.check",
     "build": "autograder.build",
     "rehearse": "autograder.rehearse",
+    "regrade": "autograder.regrade.command",
 }
 
 
