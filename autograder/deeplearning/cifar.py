@@ -21,7 +21,7 @@ from typing import Any, Sequence
 import numpy as np
 
 BATCHES_FOLDER = "cifar-10-batches-py"
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # holds BATCHES_FOLDER; not in git
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"  # holds BATCHES_FOLDER; not in git
 ARCHIVE_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 ARCHIVE_MD5 = "c58f30108f718f92721af3b95e74349a"
 ARCHIVE_BYTES = 170_498_071
