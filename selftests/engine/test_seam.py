@@ -276,6 +276,21 @@ def test_a_module_getattr_that_raises_is_the_students_error_not_a_crash(tmp_path
         student.close()
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox switches users only as root")
+def test_the_copy_of_a_submission_is_readable_by_its_own_worker_only(tmp_path):
+    """Two graders at once (regrade, xdist): one worker must not read the other's submission."""
+    student = Student(make_submission(tmp_path, {"problem2.py": "def ok():\n    return 1\n"}))
+    try:
+        assert student.problem2.ok() == 1
+        folder = student.sandbox.submission
+        for path in (folder, *folder.iterdir()):
+            info = path.stat()
+            assert info.st_uid == 0 and info.st_gid == student.sandbox.identity.gid
+            assert not info.st_mode & 0o007, f"{path} is readable by other users"
+    finally:
+        student.close()
+
+
 def test_an_import_that_hangs_is_not_retried(tmp_path):
     student = Student(make_submission(tmp_path, {
         "problem3.py": "import time\nwhile True:\n    time.sleep(0.1)\n",

@@ -94,6 +94,8 @@ class Sandbox:
             _copy_engine(self.engine / "autograder")
             self.submission = self.base / "submission"
             self.files = _copy_submission(files, source_root, self.submission)
+            if self.identity is not None:  # parallel graders: no other sandbox user may read it
+                _private_to_group(self.submission, self.identity.gid)
             self.home = self.base / "home"
             self.reset_home()
         except BaseException:
@@ -239,6 +241,14 @@ def _copy_submission(files: dict[str, Path], source_root: Path | None,
                     and not (destination / entry.name).exists():
                 _copy_regular(Path(entry.path), destination / entry.name, SUBMISSION_PY_CAP)
     return copies
+
+
+def _private_to_group(folder: Path, gid: int) -> None:
+    """Root's files, readable by one group only: its own worker reads the copy of a submission,
+    a worker grading another submission at the same time (another sandbox user) cannot."""
+    for path in [folder, *folder.iterdir()]:
+        os.chown(path, 0, gid, follow_symlinks=False)
+        os.chmod(path, 0o750 if path.is_dir() else 0o640)
 
 
 def _copy_regular(source: Path, target: Path, cap: int) -> bool:
