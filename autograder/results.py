@@ -17,12 +17,12 @@ import os
 import re
 import shutil
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from autograder.assignment import Part
+from autograder.atomic import write_bytes_atomic
 from autograder.errors import CheckFailed, ConfigurationError  # noqa: F401  (re-exported)
 from autograder.feedback import Figure, figures_html, markdown_to_html
 
@@ -388,17 +388,7 @@ def write_json_atomic(path: Path | str, document: dict[str, Any]) -> None:
     text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     _clear_path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def _clear_path(path: Path) -> None:

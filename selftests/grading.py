@@ -9,7 +9,11 @@ from pathlib import Path
 
 import jsonschema
 
+from autograder.course import find_assignment
+
 REPO = Path(__file__).resolve().parent.parent
+HW2_FILES = (find_assignment("hw2").settings.files, find_assignment("hw2").settings.notebook_hint)
+"""`find_submission(root, workdir, *HW2_FILES)` finds a submission as HW2's settings describe it."""
 SCHEMA = json.loads((REPO / "autograder" / "schema" / "gradescope-results.schema.json").read_text())
 
 

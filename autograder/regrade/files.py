@@ -14,21 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-
-def write_bytes_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """`path` becomes `data` in one rename (after an fsync), never a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+from autograder.atomic import write_bytes_atomic
+from autograder.boundary.sandbox.workspace import passable_tmp as sandbox_tmp
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -79,10 +66,5 @@ def passable_folder(parent: Path, prefix: str) -> Path:
 
 
 def passable_tmp() -> Path:
-    """A temporary folder that other users can pass through (the sandbox's workers must reach
-    their folders inside it)."""
-    for candidate in (tempfile.gettempdir(), "/tmp", "/var/tmp"):
-        path = Path(candidate)
-        if path.is_dir() and all(p.stat().st_mode & 0o001 for p in (path, *path.parents)):
-            return path
-    return Path(tempfile.gettempdir())
+    """The temporary folder the sandbox's workers can pass through (the sandbox's own choice)."""
+    return Path(sandbox_tmp())

@@ -41,21 +41,22 @@ def format_number(value: float) -> str:
     return text.rstrip("0").rstrip(".")
 
 
-def part_scores(document: dict[str, Any]) -> dict[str, float]:
-    """Part label -> points earned, summed over its tests."""
-    scores: dict[str, float] = {}
+def _sum_by_part(document: dict[str, Any], key: str) -> dict[str, float]:
+    totals: dict[str, float] = {}
     for test in document.get("tests", []):
         label = str(test.get("number", ""))
-        scores[label] = scores.get(label, 0.0) + float(test.get("score", 0.0))
-    return scores
+        totals[label] = totals.get(label, 0.0) + float(test.get(key, 0.0))
+    return totals
+
+
+def part_scores(document: dict[str, Any]) -> dict[str, float]:
+    """Part label -> points earned, summed over its tests."""
+    return _sum_by_part(document, "score")
 
 
 def part_maxima(document: dict[str, Any]) -> dict[str, float]:
-    maxima: dict[str, float] = {}
-    for test in document.get("tests", []):
-        label = str(test.get("number", ""))
-        maxima[label] = maxima.get(label, 0.0) + float(test.get("max_score", 0.0))
-    return maxima
+    """Part label -> points it is worth, summed over its tests."""
+    return _sum_by_part(document, "max_score")
 
 
 def rows(graded: list[Graded], labels: list[str]) -> list[list[str]]:

@@ -11,9 +11,7 @@ import pytest
 
 from autograder.boundary import submission as submission_module
 from autograder.boundary.submission import find_submission
-from autograder.course import find_assignment
-
-HW2_FILES = (find_assignment("hw2").settings.files, find_assignment("hw2").settings.notebook_hint)
+from selftests.grading import HW2_FILES
 
 MESSY = Path(__file__).parent / "messy"
 DEFINES_F = "def f():\n    return 1\n"

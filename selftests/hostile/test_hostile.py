@@ -325,10 +325,8 @@ def test_a_checkpoint_with_a_pickle_payload_runs_nothing(layout: str, arena: Pat
     import torch
 
     from autograder.boundary.student import Student, StudentError
-    from autograder.course import find_assignment
     from autograder.boundary.submission import find_submission
-
-    HW2_FILES = (find_assignment("hw2").settings.files, find_assignment("hw2").settings.notebook_hint)
+    from selftests.grading import HW2_FILES
 
     folder = arena / "submission"
     ran_as_anyone, ran_as_root = arena / "marker" / "payload-ran", arena / "root-only" / "payload-ran"

@@ -83,7 +83,7 @@ class Sandbox:
             prepare_machine()
             self.identity = acquire_identity()
         try:
-            self.base = Path(tempfile.mkdtemp(prefix=self._prefix(), dir=_passable_tmp()))
+            self.base = Path(tempfile.mkdtemp(prefix=self._prefix(), dir=passable_tmp()))
             if self.identity is not None:  # what a grader that died holding this user left behind
                 self.kill_all()
                 for stale in Path(self.base.parent).glob(f"{self._prefix()}*"):
@@ -196,7 +196,7 @@ def _close_all() -> None:
         sandbox.close()
 
 
-def _passable_tmp() -> str:
+def passable_tmp() -> str:
     """A temporary folder other users can pass through (the grader's TMPDIR may be private)."""
     for candidate in (tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"):
         path = Path(candidate)

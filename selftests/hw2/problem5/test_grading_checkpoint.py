@@ -24,9 +24,7 @@ from autograder.deeplearning.checkpoint import load_into_allcnn, read_checkpoint
 from autograder.deeplearning.cifar import load_test_set
 from autograder.boundary.student import Student
 from autograder.boundary.submission import find_submission
-from autograder.course import find_assignment
-
-HW2_FILES = (find_assignment("hw2").settings.files, find_assignment("hw2").settings.notebook_hint)
+from selftests.grading import HW2_FILES
 from autograder.deeplearning.adversarial import credit_fraction
 from tests.hw2.checkpoint_grading import score_checkpoint
 
