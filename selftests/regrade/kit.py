@@ -8,9 +8,12 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
+from autograder.boundary.sandbox import process_info
 from selftests.grading import REPO
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -101,6 +104,23 @@ def graders_of(driver: int) -> list[int]:
                                                           for word in words):
             found.append(int(pid))
     return found
+
+
+def running(pids: Iterable[int]) -> list[int]:
+    """Those of `pids` that still run. An ended process nobody has reaped yet (a zombie) has
+    ended: a grading orphaned by a killed driver is re-parented to the nearest subreaper, which
+    in a self-test run may be the pytest process itself (the sandbox makes its grader one), and
+    that never waits for it."""
+    return [pid for pid in pids if (info := process_info(pid)) is not None and not info.zombie]
+
+
+def wait_until_ended(pids: Iterable[int], timeout_s: float) -> list[int]:
+    """Poll until none of `pids` runs or `timeout_s` passes; those still running."""
+    pids = list(pids)
+    deadline = time.monotonic() + timeout_s
+    while (left := running(pids)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
 
 
 def read_csv(out: Path) -> list[dict[str, str]]:

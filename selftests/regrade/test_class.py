@@ -21,7 +21,7 @@ from autograder.regrade.report import check_name
 from selftests.grading import grade_folder, part_scores
 from selftests.regrade.kit import (
     CLASS, FAST, gradings, graders_of, make_export, make_folder, manifest_without_timing, read_csv, regrade,
-    start_regrade, without_timing, zip_folder,
+    start_regrade, wait_until_ended, without_timing, zip_folder,
 )
 
 KINDS = ("reference", "template", "example", "broken")
@@ -94,10 +94,7 @@ def test_a_class_regrades_like_grade_and_resumes_after_a_kill(tmp_path: Path) ->
     driver.communicate()
     assert 1 <= len(gradings(second)) < 5, "the kill came too late to interrupt the batch"
     assert graders, "the driver graded in its own process"
-    deadline = time.monotonic() + 30
-    while any(Path(f"/proc/{pid}").exists() for pid in graders) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not any(Path(f"/proc/{pid}").exists() for pid in graders), "a grading outlived its driver"
+    assert not wait_until_ended(graders, 30), "a grading outlived its driver"
     finished = gradings(second)
     resumed = regrade(export, second, "--jobs", "1", *FAST)
     assert resumed.returncode == 0, resumed.stderr[-4000:]
