@@ -45,6 +45,12 @@ class SubmittedFile:
     kind: str
     notebook: str | None = None   # a regular expression searched in the lower-cased notebook name
     max_mb: float | None = None   # None: the engine's cap for this kind of file
+    aliases: tuple[str, ...] = ()  # other names a checkpoint is found under (`model.pth`)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The lower-cased file names a checkpoint is found under: its key, then its aliases."""
+        return tuple(name.lower() for name in (self.key, *self.aliases))
 
     @property
     def shown_name(self) -> str:
@@ -230,8 +236,12 @@ def _parse_file(table: Table) -> SubmittedFile:
         except re.error as error:
             raise AssignmentError(f"files: notebook pattern {notebook!r} is invalid: {error}") from None
     max_mb = table.positive("max_mb", None) if table.has("max_mb") else None
+    aliases = table.strings("aliases", ()) if kind == "checkpoint" else ()
+    for alias in aliases:
+        if "/" in alias or alias.startswith("."):
+            raise AssignmentError(f"files: a checkpoint alias is a plain file name, not {alias!r}")
     table.done()
-    return SubmittedFile(key=key, kind=kind, notebook=notebook, max_mb=max_mb)
+    return SubmittedFile(key=key, kind=kind, notebook=notebook, max_mb=max_mb, aliases=aliases)
 
 
 def _parse_part(table: Table) -> Part:

@@ -16,18 +16,21 @@ import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import mpmath
 import numpy as np
 import sympy
 
 from autograder.boundary.symbolic import StudentExpr, SymbolicRejected, exact_decimal, rebuild, to_tree
+from autograder.errors import CheckFailed
 
 POINTS_WANTED = 4  # conclusive random points before a proof is tried
 POINT_ATTEMPTS = 16
 DIGITS = 30  # evalf precision at a point; values agree within RELATIVE_TOLERANCE
 RELATIVE_TOLERANCE = mpmath.mpf(10) ** -20
+APPROXIMATE_TOLERANCE = mpmath.mpf(10) ** -3  # relative: -1.386 for -log 4 is an approximation
+APPROXIMATE_CREDIT = 0.5  # of the check's points, for an answer that only approximates an exact value
 MAX_EXACT_EXPONENT = 1_000  # a larger power is evaluated with evalf, not in exact arithmetic
 CHILD_EXTRA_MEMORY = 512 * 2**20  # address space the child may add to what it starts with
 STARTUP_GRACE_S = 60.0  # for the child to start; `timeout` counts from then
@@ -42,12 +45,14 @@ class Verdict:
     """equal: True (proved), False (differs at `counterexample`), None (undecided: see `reason`).
 
     When equal is False, `reason` holds both values at the point: feedback detail, which must
-    not reach the message of a hidden check.
+    not reach the message of a hidden check. `approximate`: not equal, but a student expression
+    with floating-point numbers in it agrees to APPROXIMATE_TOLERANCE at every point tried.
     """
 
     equal: bool | None
     reason: str
     counterexample: dict[str, str] | None = None
+    approximate: bool = False
 
 
 def equivalent(student: sympy.Expr, expected: sympy.Expr, *, timeout: float,
@@ -131,7 +136,7 @@ def _judge(job: dict) -> Verdict:
                   for name, trees in job["substitutions"].items()}
     symbols = sorted(student.free_symbols | expected.free_symbols, key=lambda s: s.name)
     rng = random.Random(_SEED)
-    agreed = 0
+    agreed, different = 0, None
     for _ in range(POINT_ATTEMPTS):
         if agreed >= POINTS_WANTED:
             break
@@ -141,11 +146,18 @@ def _judge(job: dict) -> Verdict:
         if got is None:
             continue  # undefined there, or not evaluable to full precision: inconclusive
         if not _close(got, want):
-            where = ", ".join(f"{symbol.name} = {value}" for symbol, value in point.items())
-            return Verdict(False, f"at {where or 'every point'}: your expression = {_shown_value(got)}, "
-                                  f"the expected one = {_shown_value(want)}{floats_note}",
-                           {symbol.name: str(value) for symbol, value in point.items()})
+            if different is None:
+                where = ", ".join(f"{symbol.name} = {value}" for symbol, value in point.items())
+                different = Verdict(
+                    False, f"at {where or 'every point'}: your expression = {_shown_value(got)}, "
+                           f"the expected one = {_shown_value(want)}{floats_note}",
+                    {symbol.name: str(value) for symbol, value in point.items()},
+                    approximate=bool(floats_note))
+            if not (floats_note and _close(got, want, APPROXIMATE_TOLERANCE)):
+                return Verdict(**{**asdict(different), "approximate": False})
         agreed += 1
+    if different is not None:
+        return different  # every point agreed to APPROXIMATE_TOLERANCE: an approximation
     if _proved_zero(student - expected):
         return Verdict(True, "proved equal")
     if agreed:
@@ -212,12 +224,13 @@ def _small_number(exponent: sympy.Expr) -> bool:
     return bool(exponent.is_Number and abs(exponent) <= MAX_EXACT_EXPONENT)
 
 
-def _close(a: sympy.Rational | mpmath.mpc, b: sympy.Rational | mpmath.mpc) -> bool:
-    if isinstance(a, sympy.Rational) and isinstance(b, sympy.Rational):
+def _close(a: sympy.Rational | mpmath.mpc, b: sympy.Rational | mpmath.mpc,
+           tolerance: mpmath.mpf = RELATIVE_TOLERANCE) -> bool:
+    if isinstance(a, sympy.Rational) and isinstance(b, sympy.Rational) and tolerance is RELATIVE_TOLERANCE:
         return a == b
     with mpmath.workdps(DIGITS + 10):
         a, b = (mpmath.mpf(x.p) / x.q if isinstance(x, sympy.Rational) else x for x in (a, b))
-        return bool(abs(a - b) <= RELATIVE_TOLERANCE * max(abs(a), abs(b)))
+        return bool(abs(a - b) <= tolerance * max(abs(a), abs(b)))
 
 
 def _shown_value(value: sympy.Rational | mpmath.mpc) -> str:
@@ -227,27 +240,77 @@ def _shown_value(value: sympy.Rational | mpmath.mpc) -> str:
 
 
 # ---------------------------------------------------------------------- test-side helper
-def assert_equivalent(value: Any, expected: sympy.Expr,
+class _Score(Protocol):
+    def set(self, fraction: float) -> None: ...
+
+
+def assert_equivalent(value: Any, expected: sympy.Expr | sympy.MatrixBase,
                       symbols: Mapping[str, sympy.Symbol] | Iterable[sympy.Symbol], what: str, *,
-                      timeout: float) -> None:
+                      timeout: float, approximate: _Score | None = None) -> None:
     """Fail the check unless `value` (a `StudentExpr`; an int, float or 0-d real array counts as a
     constant expression) equals `expected` for all values of `symbols`, the symbols the student's
     function received.
 
+    A matrix `expected` needs a matrix of its shape (a vector answer is a column), compared entry
+    by entry; the first entry that differs fails the check. `approximate`: the `score` fixture of
+    a `@partial_credit` check; an answer that only approximates the exact value (floats that agree
+    to 1e-3 relative, -1.386 for -log 4) then keeps APPROXIMATE_CREDIT of the points and fails
+    with a message saying so; without it an approximation fails like any other difference.
+
     Messages are shown for hidden checks too, so they hold no text the student chose (symbol names,
     type names sent by the worker) and no values: those go to the detail.
     """
-    from autograder.checks import CheckFailed, opaque_detail, type_name
-    from autograder.boundary.wire import Opaque
-
     table = dict(symbols) if isinstance(symbols, Mapping) else {s.name: s for s in symbols}
+    student = _student_expression(value, expected, what, table)
+    if isinstance(expected, sympy.MatrixBase):
+        pairs = [(f"{what}[{i}, {j}]", student[i, j], expected[i, j])
+                 for i in range(expected.rows) for j in range(expected.cols)]
+    else:
+        pairs = [(what, student, expected)]
+    approximations = []
+    for name, got, want in pairs:
+        verdict = equivalent(got, want, timeout=timeout)
+        if verdict.equal is False and verdict.approximate and approximate is not None:
+            approximations.append(verdict)
+            continue
+        if verdict.equal is False:
+            where = f" (entry {name[len(what):]})" if name != what else ""
+            raise CheckFailed(f"{what} is not equivalent to the expected expression{where}",
+                              detail=verdict.reason)
+        if verdict.equal is None:
+            raise CheckFailed(f"{name}: {verdict.reason}")
+    if approximations and approximate is not None:
+        approximate.set(APPROXIMATE_CREDIT)
+        raise CheckFailed(f"{what} only approximates the exact answer (half of this check's points): "
+                          "write it exactly, e.g. sympy.log(4) or sympy.Rational(1, 3), not a decimal",
+                          detail=approximations[0].reason)
+
+
+def _student_expression(value: Any, expected: sympy.Expr | sympy.MatrixBase, what: str,
+                        table: Mapping[str, sympy.Symbol]) -> sympy.Expr | sympy.ImmutableMatrix:
+    """The student's answer rebuilt with the grader's symbols, of the kind and shape expected."""
+    from autograder.boundary.wire import Opaque
+    from autograder.checks import opaque_detail, type_name
+
     if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
         value = value.item()  # a NumPy scalar crosses the wire as a 0-d array
     if isinstance(value, Opaque):
         raise CheckFailed(f"{what} must return a sympy expression the grader can read",
                           detail=opaque_detail(value))
-    if not (type(value) in (int, float) or isinstance(value, StudentExpr)):
-        raise CheckFailed(f"{what} must return a sympy expression, got {type_name(value)}")
+    matrix = isinstance(expected, sympy.MatrixBase)
+    if matrix:
+        shape = (expected.rows, expected.cols)
+        kind = "column vector" if shape[1] == 1 else "matrix"
+        if not isinstance(value, StudentExpr) or value.shape is None:
+            got = "a scalar expression" if isinstance(value, StudentExpr) else type_name(value)
+            raise CheckFailed(f"{what} must return a sympy Matrix ({kind} of shape {shape}), got {got}")
+        if value.shape != shape:
+            raise CheckFailed(f"{what} must return a sympy Matrix of shape {shape} ({kind}), "
+                              f"got shape {value.shape}")
+    elif not (type(value) in (int, float) or isinstance(value, StudentExpr)) or (
+            isinstance(value, StudentExpr) and value.shape is not None):
+        got = "a Matrix" if isinstance(value, StudentExpr) else type_name(value)
+        raise CheckFailed(f"{what} must return a sympy expression, got {got}")
     try:
         student = rebuild(value.tree if isinstance(value, StudentExpr) else to_tree(value), table)
     except SymbolicRejected as error:
@@ -258,8 +321,4 @@ def assert_equivalent(value: Any, expected: sympy.Expr,
         raise CheckFailed(f"{what} uses symbols that are not among its arguments "
                           f"({', '.join(sorted(table)) or 'none'})",
                           detail=f"unknown: {', '.join(unknown)}")
-    verdict = equivalent(student, expected, timeout=timeout)
-    if verdict.equal is False:
-        raise CheckFailed(f"{what} is not equivalent to the expected expression", detail=verdict.reason)
-    if verdict.equal is None:
-        raise CheckFailed(f"{what}: {verdict.reason}")
+    return student

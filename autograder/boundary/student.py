@@ -8,13 +8,11 @@ the engine and the submission (`autograder.boundary.sandbox`); a watchdog here k
 files grow past their caps. A worker that times out or dies is killed with every process it
 started and replaced for the next call.
 
-Messages of the failures below are shown for hidden checks too, so they never hold text chosen by
-student code (an exception's type is named only when it is a built-in one); that text goes to
-`detail`, which hidden checks drop.
+What comes back (an `Outcome`, or the `CheckFailed` subclass a failed call raises) is read in
+`autograder.boundary.replies`.
 """
 from __future__ import annotations
 
-import builtins
 import math
 import os
 import secrets
@@ -23,13 +21,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from autograder.boundary import wire
-from autograder.errors import CheckFailed, GraderError
 from autograder.boundary.provenance import explain
+from autograder.boundary.replies import (
+    CallOptions, MissingFunction, MissingSubmission, Mutations, Outcome, StudentError, StudentTimeout,
+    WorkerCrashed, WorkerStartError, failure_from_payload, outcome_from_reply,
+)
+from autograder.errors import CheckFailed
 from autograder.boundary.sandbox import Limits, Sandbox, Watchdog, reap_all
 from autograder.boundary.submission import Submission
 
@@ -47,81 +48,13 @@ _SIGNAL_MEANINGS = {
     "SIGSYS": "it made a system call the sandbox forbids",
     "SIGKILL": "it was killed, most likely for using too much memory",
 }
-_KNOWN_EXCEPTIONS = {name for name, value in vars(builtins).items()
-                     if isinstance(value, type) and issubclass(value, BaseException)} | {
-    "LinAlgError", "OutOfMemoryError", "AcceleratorError", "UFuncTypeError", "AxisError",
-    "SympifyError", "PolynomialError", "ShapeError", "NonSquareMatrixError", "PicklingError",
-    "UnpicklingError", "Skipped", "Failed", "Exit", "UnsupportedOperation"}
-
-__all__ = ["CallOptions", "MissingFunction", "MissingSubmission", "Mutations", "Outcome",
-           "Student", "StudentError", "StudentTimeout", "WorkerCrashed", "WorkerStartError",
-           "reap_all"]
-
-
-# ------------------------------------------------------------------ failures of student code
-class StudentError(CheckFailed):
-    """The student's function raised an exception (its text is detail: hidden checks drop it)."""
-
-
-class StudentTimeout(CheckFailed):
-    """The call ran past its deadline; the worker was killed."""
-
-
-class WorkerCrashed(CheckFailed):
-    """The worker process died (os._exit, a signal, out of memory) or sent a malformed reply."""
-
-
-class WorkerStartError(GraderError):
-    """The worker could not start before any student code ran: a problem of the grading machine
-    (not a check failure: the plugin reports it to the instructor as a grader error)."""
-
-
-class MissingSubmission(CheckFailed):
-    """The file a check needs is not in the submission."""
-
-
-class MissingFunction(CheckFailed):
-    """The submission's file does not define the function."""
-
-
 _IMPORT_FAILURES = {StudentTimeout: "did not finish before the deadline",
                     WorkerCrashed: "crashed the process running it"}
 
 
-# ------------------------------------------------------------------ what a call returns
-@dataclass(frozen=True)
-class Mutations:
-    """What a call changed that the contract says it must not (names only)."""
-
-    inputs: tuple[str, ...] = ()
-    state: tuple[str, ...] = ()
-    training: tuple[str, ...] = ()
-
-    def describe(self, *, allow_training_change: bool = False) -> list[str]:
-        changes = []
-        if self.inputs:
-            changes.append("modified argument(s) in place: " + ", ".join(self.inputs))
-        if self.state:
-            shown = ", ".join(self.state[:5]) + (" ..." if len(self.state) > 5 else "")
-            changes.append(f"changed the model's parameters or buffers: {shown}")
-        if self.training and not allow_training_change:
-            changes.append("left the model's train/eval mode changed (call model.train(was_training) "
-                           "before returning)")
-        return changes
-
-
-@dataclass(frozen=True)
-class Outcome:
-    value: Any
-    mutations: Mutations = field(default_factory=Mutations)
-    forward_log: tuple[dict[str, Any], ...] = ()
-
-
-@dataclass(frozen=True)
-class CallOptions:
-    timeout: float | None = None
-    device: str | None = None
-    seed: int = 0
+__all__ = ["CallOptions", "MissingFunction", "MissingSubmission", "Mutations", "Outcome",
+           "Student", "StudentError", "StudentTimeout", "WorkerCrashed", "WorkerStartError",
+           "reap_all"]
 
 
 # ------------------------------------------------------------------ the seam
@@ -158,10 +91,11 @@ class Student:
             return _ModuleProxy(self, name, CallOptions())
         raise AttributeError(name)
 
-    def options(self, *, timeout: float | None = None, device: str | None = None,
-                seed: int = 0) -> "_OptionsView":
-        """The same seam with a per-call deadline, device ("cpu"/"cuda") or seed."""
-        return _OptionsView(self, CallOptions(timeout, device, seed))
+    def options(self, *, timeout: float | None = None, device: str | None = None, seed: int = 0,
+                probe: tuple[Any, ...] = (), changes_models: bool = False) -> "_OptionsView":
+        """The same seam with a per-call deadline, device ("cpu"/"cuda"), seed, probe inputs for
+        returned modules, or leave to change model arguments (see `CallOptions`)."""
+        return _OptionsView(self, CallOptions(timeout, device, seed, tuple(probe), changes_models))
 
     def call(self, module: str, function: str, *args: Any, **kwargs: Any) -> Outcome:
         return self.call_with(CallOptions(), module, function, args, kwargs)
@@ -179,7 +113,8 @@ class Student:
                                  "on an earlier call, so its remaining calls fail at once")
         request = {"op": "call", "module": module, "path": str(path), "function": function,
                    "args": list(args), "kwargs": kwargs, "seed": options.seed,
-                   "device": options.device or self.device}
+                   "device": options.device or self.device, "probe": list(options.probe),
+                   "changes_models": options.changes_models}
         imported_before = module in self._imported
         try:
             reply = self._roundtrip(request, what, options.timeout or self.call_budgets.get(what))
@@ -193,7 +128,7 @@ class Student:
             raise
         if imported_before:  # a call that also imported the file is not a time of the function
             self.call_times[what] = max(self.call_times.get(what, 0.0), self._last_call_s)
-        return _outcome(reply, what)
+        return outcome_from_reply(reply, what)
 
     def run_task(self, task: str, key: str, **kwargs: Any) -> Any:
         """Run the worker task `task` ("autograder.module:function", see `autograder.tasks`) on the
@@ -269,7 +204,7 @@ class Student:
             self._kill()
             raise WorkerCrashed(f"{what} sent back a malformed or out-of-turn reply")
         if not reply["ok"]:
-            raise self._in_student_terms(_failure(reply.get("error"), what))
+            raise self._in_student_terms(failure_from_payload(reply.get("error"), what))
         self._last_call_s = time.monotonic() - started  # the time the deadline measured
         return reply
 
@@ -405,45 +340,3 @@ def _student_expr(tree: Any) -> Any:
     from autograder.boundary import symbolic
 
     return symbolic.StudentExpr(tree)
-
-
-def _failure(error: Any, what: str) -> CheckFailed:
-    """The check failure for an error payload; only grader-chosen words go into its message."""
-    if not isinstance(error, dict):
-        return WorkerCrashed(f"{what} sent back a malformed error")
-    kind = str(error.get("kind", ""))[:50]
-    name = str(error.get("type", "Exception"))[:100]
-    message = str(error.get("message", ""))[:2000]
-    trace = str(error.get("traceback", ""))[:4000]
-    shown = name if name in _KNOWN_EXCEPTIONS else "an exception"
-    detail = f"{name}: {message}" + (f"\n\nTraceback (your code):\n{trace}" if trace else "")
-    if kind == "missing_function":
-        return MissingFunction(f"{what} is not defined in the submission")
-    if kind == "import":
-        return StudentError(f"{what.split('.')[0]}.py failed to import ({shown})", detail=detail)
-    if kind == "lookup":  # a module-level __getattr__ that raises something else than AttributeError
-        module, _, function = what.partition(".")
-        return StudentError(f"looking up {function} in {module}.py raised {shown} (from the "
-                            "module's own __getattr__); define the function itself", detail=detail)
-    if kind == "rejected":  # a fresh worker that never ran student code wrote this message
-        return StudentError(f"{what}: {wire.printable(message, 500)}")
-    if name == "NotImplementedError":
-        return StudentError(f"{what} is not implemented yet (it raised NotImplementedError)")
-    return StudentError(f"{what} raised {shown}", detail=detail)
-
-
-def _outcome(reply: dict[str, Any], what: str) -> Outcome:
-    log = reply.get("forward_log", [])
-    mutations = reply.get("mutations", {})
-    if not isinstance(log, list) or not all(isinstance(e, dict) for e in log) \
-            or not isinstance(mutations, dict):
-        raise WorkerCrashed(f"{what} sent back a malformed reply")
-
-    def names(kind: str) -> tuple[str, ...]:
-        items = mutations.get(kind, [])
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            raise WorkerCrashed(f"{what} sent back a malformed reply")
-        return tuple(items)
-
-    return Outcome(reply.get("value"), Mutations(names("inputs"), names("state"), names("training")),
-                   tuple(log))

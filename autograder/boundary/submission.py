@@ -169,7 +169,7 @@ def _candidates(file: SubmittedFile, found: list[_Found]) -> list[_Found]:
     for a missing .py), then the file nearest the top folder, then the shortest name."""
     key = file.key
     if file.kind == "checkpoint":
-        matches = [item for item in found if item.relative.name.lower() == key.lower()]
+        matches = [item for item in found if item.relative.name.lower() in file.names]
         return sorted(matches, key=lambda item: (item.depth, str(item.relative)))
     sources = [item for item in found if item.relative.name.lower() == f"{key}.py"]
     notebooks = [] if file.notebook is None else [

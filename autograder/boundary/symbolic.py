@@ -8,6 +8,10 @@ Tree format (JSON-able; every number is a decimal string, so no JSON number sema
     ["Integer", "-12"]  ["Rational", "3", "7"]  ["Float", "0.5"]  ["pi"]  ["E"]  ["I"]
     ["Symbol", "lam", {"positive": true}]  ["Add", t, t, ...]  ["Mul", t, t, ...]  ["Pow", b, e]
     [f, t] for f in exp, log, Abs, sign, sin, cos, tan, sinh, cosh, tanh (sqrt is a Pow)
+    ["Matrix", "2", "1", t, t]  a dense matrix (rows, columns, entries row by row), at the top only
+
+A matrix's entries are trees under the same caps as a scalar answer, each with its own budget;
+a matrix holds at most MAX_MATRIX_ENTRIES of them. A vector is a column matrix, as the grader sends it.
 
 Accepted: `I`, because answers are judged by value, not form (-I*I/lam is 1/lam), and the
 constant carries no risk. Rejected: oo, -oo, zoo, nan (nowhere a number, so not comparable at
@@ -32,6 +36,7 @@ MAX_DEPTH = 100
 MAX_DIGITS = 200  # of an integer, a numerator, a denominator, a Float's mantissa
 MAX_FLOAT_EXPONENT = 1_000  # |e| of a Float literal such as "1.5e-300"
 MAX_NAME_LENGTH = 40
+MAX_MATRIX_ENTRIES = 400  # a 20 x 20 matrix; answers here are at most a few rows
 ASSUMPTIONS = ("positive", "negative", "nonnegative", "nonpositive", "real", "integer", "nonzero")
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*", re.ASCII)
@@ -46,6 +51,7 @@ _OPERATORS: dict[str, tuple[type, int | None]] = {
     "Add": (sympy.Add, None), "Mul": (sympy.Mul, None), "Pow": (sympy.Pow, 2),
     **{cls.__name__: (cls, 1) for cls in _FUNCTIONS}}
 _HEADS = {cls: name for name, (cls, _) in _OPERATORS.items()}
+_MATRIX_TYPES = (sympy.MutableDenseMatrix, sympy.ImmutableDenseMatrix)
 _LEAF_FIELDS = {"Integer": 1, "Rational": 2, "Float": 1, "Symbol": 2, **dict.fromkeys(_CONSTANTS, 0)}
 
 
@@ -76,6 +82,10 @@ class TreeTooDeep(SymbolicRejected):
 
 class NumberTooLarge(SymbolicRejected):
     summary = f"it holds a number of more than {MAX_DIGITS} digits or a huge exponent"
+
+
+class MatrixTooLarge(SymbolicRejected):
+    summary = f"it is a matrix of more than {MAX_MATRIX_ENTRIES} entries"
 
 
 class BadSymbolName(SymbolicRejected):
@@ -158,8 +168,15 @@ def exact_decimal(value: sympy.Float) -> sympy.Rational:
 def to_tree(expr: Any) -> list:
     """WORKER side: a sympy expression or a plain real number as a whitelisted tree (module doc).
 
-    Raises a `SymbolicRejected` subclass naming the reason; the grader validates again anyway.
+    A dense sympy matrix (mutable or immutable) becomes a "Matrix" node of its entries. Raises a
+    `SymbolicRejected` subclass naming the reason; the grader validates again anyway.
     """
+    if type(expr) in _MATRIX_TYPES:  # exact types: a subclass could override indexing
+        rows, cols = int(expr.rows), int(expr.cols)
+        if rows * cols > MAX_MATRIX_ENTRIES:
+            raise MatrixTooLarge(f"the matrix has {rows} x {cols} entries, more than {MAX_MATRIX_ENTRIES}")
+        return ["Matrix", str(rows), str(cols),
+                *(_encode(expr[i, j], 1, _Budget()) for i in range(rows) for j in range(cols))]
     return _encode(expr, 0, _Budget())
 
 
@@ -177,6 +194,8 @@ def _encode(expr: Any, depth: int, budget: _Budget) -> list:
         text = _float_text(expr)
         _parse_decimal(text)  # the caps hold on both sides
         return ["Float", text]
+    if isinstance(expr, sympy.MatrixBase):
+        raise UnsupportedNode("a matrix inside an expression (return the matrix itself)")
     if type(expr) is sympy.Symbol:  # exactly Symbol: Dummy and Wild are not names a student chose
         return _symbol_node(expr)
     for name, constant in _CONSTANTS.items():
@@ -230,8 +249,22 @@ class StudentExpr:
     def __repr__(self) -> str:
         return "StudentExpr(<unvalidated tree>)"
 
+    @property
+    def shape(self) -> tuple[int, int] | None:
+        """(rows, columns) of a matrix answer as the tree claims it (validated again by
+        `rebuild`), None for a scalar, or a malformed matrix."""
+        tree = self.tree
+        if type(tree) is not list or len(tree) < 3 or tree[0] != "Matrix":
+            return None
+        try:
+            rows, cols = _parse_integer(tree[1]), _parse_integer(tree[2])
+        except SymbolicRejected:
+            return None
+        return (rows, cols) if rows * cols == len(tree) - 3 else None
 
-def rebuild(tree: Any, symbols: Mapping[str, sympy.Symbol], *, evaluate: bool = False) -> sympy.Expr:
+
+def rebuild(tree: Any, symbols: Mapping[str, sympy.Symbol], *,
+            evaluate: bool = False) -> sympy.Expr | sympy.ImmutableMatrix:
     """A tree as a sympy expression, built node by node with sympy constructors.
 
     The tree is hostile: every node is checked again (whitelist, caps, literals). Names found in
@@ -244,10 +277,29 @@ def rebuild(tree: Any, symbols: Mapping[str, sympy.Symbol], *, evaluate: bool = 
     constant call evalf), so the grader process holds inert structure only and all evaluation
     happens in `equivalent`'s time-capped child. The worker may pass `evaluate=True`.
 
+    A "Matrix" tree becomes an `ImmutableMatrix` of its rebuilt entries (each under its own budget).
+
     NEVER sympify, parse_expr, eval, lambdify or S(str) anything from the worker: they run
     Python code chosen by whoever wrote the string (a Symbol's name is enough).
     """
+    if type(tree) in (list, tuple) and tree and tree[0] == "Matrix":
+        return _decode_matrix(tree, symbols, evaluate)
     return _decode(tree, 0, _Budget(), symbols, evaluate)
+
+
+def _decode_matrix(tree: list | tuple, symbols: Mapping[str, sympy.Symbol],
+                   evaluate: bool) -> sympy.ImmutableMatrix:
+    if len(tree) < 3:
+        raise MalformedTree("a Matrix needs its number of rows and columns")
+    rows, cols = _parse_integer(tree[1]), _parse_integer(tree[2])
+    if rows < 1 or cols < 1:
+        raise MalformedTree("a Matrix needs at least one row and one column")
+    if rows * cols > MAX_MATRIX_ENTRIES:
+        raise MatrixTooLarge(f"the matrix has {rows} x {cols} entries, more than {MAX_MATRIX_ENTRIES}")
+    if len(tree) - 3 != rows * cols:
+        raise MalformedTree(f"a {rows} x {cols} Matrix has {len(tree) - 3} entries")
+    entries = [_decode(entry, 1, _Budget(), symbols, evaluate) for entry in tree[3:]]
+    return sympy.ImmutableMatrix(rows, cols, entries)
 
 
 def _decode(node: Any, depth: int, budget: _Budget, symbols: Mapping[str, sympy.Symbol],
@@ -257,6 +309,8 @@ def _decode(node: Any, depth: int, budget: _Budget, symbols: Mapping[str, sympy.
     if type(node) not in (list, tuple) or not node or type(node[0]) is not str:
         raise MalformedTree(f"a node must be a list starting with its type name, got {_shown(node)}")
     head, args = node[0], node[1:]
+    if head == "Matrix":
+        raise UnsupportedNode("a matrix inside an expression (return the matrix itself)")
     if head in _LEAF_FIELDS:
         if len(args) != _LEAF_FIELDS[head]:
             raise MalformedTree(f"{head} has the wrong number of fields ({len(args)})")

@@ -8,6 +8,7 @@ cannot reach a comparison, and nothing the student wrote is ever run in the grad
 from __future__ import annotations
 
 import builtins
+import fractions
 import json
 import math
 import os
@@ -22,6 +23,8 @@ from typing import Any, Callable
 
 import numpy as np
 import torch
+
+from autograder.boundary.modules import BadDescription, ProbeFailure, encode_module, read_module
 
 MAX_JSON_BYTES = 16 * 2**20
 MAX_BUFFER_BYTES = 128 * 2**20  # a reply must fit beside two torch processes in Gradescope's memory
@@ -69,6 +72,7 @@ class EncodeContext:
     """What the worker knows while encoding a result: which objects are a model's parameters."""
 
     param_names: dict[int, str] = field(default_factory=dict)
+    probe_outputs: dict[int, list[Any]] = field(default_factory=dict)  # id(returned module) -> outputs
 
 
 # ----------------------------------------------------------------------------------- encoding
@@ -114,13 +118,27 @@ def encode(value: Any, context: EncodeContext | None = None) -> tuple[Any, list[
                     return {"$t": "opaque", "type": "dict with keys that are not str or int"}
                 items.append([key, walk(item, depth + 1)])
             return {"$t": "dict", "items": items}
+        if issubclass(kind, torch.nn.Module):
+            return encode_module(obj, context.probe_outputs.get(id(obj), []), lambda item: walk(item, depth + 1))
+        if kind is ProbeFailure:
+            return {"$t": "probe_failure", "summary": obj.summary}
+        if kind is fractions.Fraction:  # exact: a subclass could lie; arrives as a sympy Rational
+            from autograder.boundary import symbolic
+
+            try:
+                return {"$t": "sympy", "tree": symbolic.to_tree(obj)}
+            except symbolic.SymbolicRejected as error:
+                return {"$t": "opaque", "type": f"sympy expression that cannot be graded: {error}"}
         sympy_tree = _encode_sympy(obj)
         if sympy_tree is not None:
             return sympy_tree
         from autograder.deeplearning.models import ModelSpec
+        from autograder.deeplearning.recipes import Recipe
 
         if kind is ModelSpec:
             return {"$t": "model", "recipe": obj.as_dict()}
+        if kind is Recipe:
+            return {"$t": "recipe", "recipe": walk(obj.as_dict(), depth + 1)}
         return {"$t": "opaque", "type": _describe_type(obj)}
 
     return walk(value, 0), buffers
@@ -178,11 +196,13 @@ def _encode_sympy(obj: Any) -> Any:
 # ----------------------------------------------------------------------------------- decoding
 def decode(tree: Any, buffers: list[bytes], *,
            build_model: Callable[[dict], Any] | None = None,
+           build_recipe: Callable[[dict], Any] | None = None,
            rebuild_sympy: Callable[[Any], Any] | None = None) -> Any:
     """Rebuild a value from an untrusted tree: only the plain types listed in the module doc.
 
-    The worker passes `build_model` and `rebuild_sympy` to turn the grader's model recipes and
-    expressions into objects; the grader passes neither, so a worker cannot make it build anything.
+    The worker passes `build_model`, `build_recipe` and `rebuild_sympy` to turn the grader's
+    recipes and expressions into objects; the grader passes none of them, so a worker cannot make
+    it build anything (a returned module arrives as its validated description, `ModuleInfo`).
     """
     count = [0]
 
@@ -226,6 +246,19 @@ def decode(tree: Any, buffers: list[bytes], *,
             if type(recipe) is not dict:
                 raise WireError("bad model recipe")
             return build_model(recipe)
+        if tag == "recipe" and build_recipe is not None:
+            recipe = walk(node.get("recipe"), depth + 1)
+            if type(recipe) is not dict:
+                raise WireError("bad recipe")
+            return build_recipe(recipe)
+        if tag == "module" and build_model is None:  # the grader reading a returned module
+            try:
+                return read_module(walk(node.get("description"), depth + 1),
+                                   [walk(item, depth + 1) for item in _list(node, "outputs")])
+            except BadDescription as error:
+                raise WireError(str(error)) from None
+        if tag == "probe_failure" and build_model is None:
+            return ProbeFailure(printable(_str(node, "summary"), 300))
         raise WireError(f"unknown tag {tag!r}")
 
     return walk(tree, 0)
@@ -233,7 +266,8 @@ def decode(tree: Any, buffers: list[bytes], *,
 
 _DESCRIPTIONS = re.compile(
     r"dict with keys that are not str or int|tensor that cannot be read as a plain dense tensor"
-    r"|tensor of unsupported dtype torch\.\w{1,20}|numpy array of dtype [\w<>|]{1,20}")
+    r"|tensor of unsupported dtype torch\.\w{1,20}|numpy array of dtype [\w<>|]{1,20}"
+    r"|module that cannot be described")
 UNKNOWN_TYPE = "an object of a type defined in the submission"
 _CORE_TYPE_NAMES = {value.__name__ for value in vars(types).values() if isinstance(value, type)}
 

@@ -13,7 +13,6 @@ import importlib.util
 import inspect
 import io
 import os
-import random
 import resource
 import sys
 import traceback
@@ -24,8 +23,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from autograder.boundary import wire
-from autograder.deeplearning import models
+from autograder.boundary import modules, wire
+from autograder.deeplearning import models, recipes
 from autograder.errors import FileRejected
 from autograder.tasks import is_worker_task
 
@@ -91,7 +90,9 @@ class Worker:
         return module
 
     # ------------------------------------------------------------------ one call
-    def call(self, request: dict[str, Any]) -> tuple[dict[str, Any], wire.EncodeContext]:
+    def call(self, request: dict[str, Any],
+             built: frozenset[int] = frozenset()) -> tuple[dict[str, Any], wire.EncodeContext]:
+        """Run one function of the submission; `built`: ids of the models the request built."""
         fresh = request["module"] not in self.modules and request["module"] not in self.import_errors
         _seed_everything(int(request.get("seed", 0)))  # module-level randomness is seeded too
         module = self.module(request["module"], request["path"])
@@ -107,6 +108,11 @@ class Worker:
         device = _pick_device(request.get("device"))
         args = [_to_device(a, device) for a in request.get("args", [])]
         kwargs = {k: _to_device(v, device) for k, v in request.get("kwargs", {}).items()}
+        try:
+            recipes.bind_optimizers(args, kwargs)
+        except recipes.RecipeError as error:  # the check's mistake, reported as a bad request
+            raise _Reported({"kind": "bad_request", "type": "ValueError", "message": str(error),
+                             "traceback": ""}) from None
         named = _argument_names(function, args, kwargs)
         model_args = {n: v for n, v in named.items() if isinstance(v, torch.nn.Module)}
         log: list[dict[str, Any]] = []
@@ -122,6 +128,13 @@ class Worker:
             id(p): n for model in model_args.values() for n, p in model.named_parameters()})
         reply = {"ok": True, "value": value, "forward_log": log[:MAX_FORWARD_LOG],
                  "mutations": _compare(before, _snapshot(named))}
+        if request.get("changes_models"):
+            reply["model_states"] = _model_states(args, kwargs, built)
+        probes = [x for x in request.get("probe", []) if isinstance(x, torch.Tensor)]
+        if probes:
+            _seed_everything(int(request.get("seed", 0)))
+            context.probe_outputs = {id(m): modules.probe(m, [x.to(device) for x in probes])
+                                     for m in _returned_modules(value)}
         return reply, context
 
     def task(self, request: dict[str, Any]) -> tuple[dict[str, Any], None]:
@@ -155,9 +168,23 @@ class _Reported(Exception):
 
 def _seed_everything(seed: int) -> None:
     """Same seeds before every call: the same submission gets the same score every run."""
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
+    recipes.seed_everything(seed)
+
+
+def _model_states(args: list[Any], kwargs: dict[str, Any],
+                  built: frozenset[int]) -> dict[int | str, dict[str, torch.Tensor]]:
+    """Each model argument's parameters and buffers after a call whose job was to change them
+    (the models the grader sent, not a loss module built from a recipe)."""
+    where = [*enumerate(args), *kwargs.items()]
+    return {key: {name: tensor.detach().cpu().clone()
+                  for name, tensor in torch.nn.Module.state_dict(model, keep_vars=True).items()}
+            for key, model in where if id(model) in built}
+
+
+def _returned_modules(value: Any) -> list[torch.nn.Module]:
+    """The modules a call returned, alone or in a list, tuple or dict's values (one level)."""
+    items = value.values() if type(value) is dict else value if type(value) in (list, tuple) else [value]
+    return [item for item in items if isinstance(item, torch.nn.Module)]
 
 
 def _pick_device(requested: str | None) -> torch.device:
@@ -229,11 +256,25 @@ def _compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[st
             for kind in ("inputs", "state", "training")}
 
 
-def _decode_request(tree: Any, buffers: list[bytes]) -> Any:
+def _decode_request(tree: Any, buffers: list[bytes]) -> tuple[Any, frozenset[int]]:
     from autograder.boundary import symbolic
 
-    return wire.decode(tree, buffers, build_model=models.build_model,
-                       rebuild_sympy=lambda t: symbolic.rebuild(t, {}))
+    def rebuild(sympy_tree: Any) -> Any:
+        import sympy  # only when a call sends an expression: most workers never load sympy
+
+        value = symbolic.rebuild(sympy_tree, {})
+        # a matrix arrives as the mutable Matrix a student would build themselves
+        return sympy.Matrix(value) if isinstance(value, sympy.ImmutableMatrix) else value
+
+    built: list[torch.nn.Module] = []  # the grader's models, as `changes_models` reports them
+
+    def build_model(recipe: dict) -> torch.nn.Module:
+        built.append(models.build_model(recipe))
+        return built[-1]
+
+    request = wire.decode(tree, buffers, build_model=build_model, build_recipe=recipes.build,
+                          rebuild_sympy=rebuild)
+    return request, frozenset(id(model) for model in built)
 
 
 def serve(fd_in: int, fd_out: int) -> None:
@@ -244,13 +285,13 @@ def serve(fd_in: int, fd_out: int) -> None:
             tree, buffers = wire.read_message(fd_in)
         except wire.PeerClosed:
             return
-        request = _decode_request(tree, buffers)
+        request, built = _decode_request(tree, buffers)
         current["id"] = request.get("id")
         context = None
         _limit_cpu_for_call(request.get("cpu_s"))
         try:
             if request.get("op") == "call":
-                reply, context = worker.call(request)
+                reply, context = worker.call(request, built)
             elif request.get("op") == "task":
                 reply, context = worker.task(request)
             else:

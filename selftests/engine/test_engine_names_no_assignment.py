@@ -2,8 +2,9 @@
 handout folders appears anywhere in `autograder/` (code, comments, docstrings, data files).
 
 Every assignment the course lists is searched, and so is the self-tests' own small course, so that
-a name used by either is caught. A label made only of digits ("7") is searched as a string literal
-(it would match every number otherwise); every other name is searched as a whole word.
+a name used by either is caught. A label that reads as a number ("7", "2.3") is searched as a
+string literal and where prose names it ("part 2.3", "2.3's"), since as a plain word it would match
+every such number in the code; every other name is searched as a whole word.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from autograder.assignment import Assignment
 from autograder.course import COURSE_ROOT, find_assignment, read_registry
 
 ENGINE = COURSE_ROOT / "autograder"
+NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 EXTRA_COURSES = [COURSE_ROOT / "selftests" / "course"]  # the self-tests' second course, if present
 SEARCHED_SUFFIXES = (".py", ".toml", ".json", ".md", ".txt", ".sh")
 
@@ -30,16 +32,18 @@ def _assignments() -> list[tuple[str, Assignment]]:
     return found
 
 
-def _names(settings: Assignment) -> tuple[set[str], set[str]]:
-    """(words searched in the text, digit-only labels searched as string literals)."""
-    words = {settings.title, settings.handout_folder}
-    words |= set(settings.problems())
+def _names(settings: Assignment) -> tuple[dict[str, re.Pattern[str]], set[str]]:
+    """(patterns searched in the text by name, number-like labels searched as string literals)."""
+    words = {settings.title, settings.handout_folder, *settings.problems()}
     for file in settings.files:
         words |= {file.key, file.shown_name}
     literals = set()
     for label in settings.labels():
-        (literals if label.isdigit() else words).add(label)
-    return words, literals
+        (literals if NUMBER.fullmatch(label) else words).add(label)
+    patterns = {word: re.compile(rf"(?<![\w.]){re.escape(word)}(?![\w])", re.IGNORECASE) for word in words}
+    patterns |= {label: re.compile(rf"\bparts?\s+{re.escape(label)}(?![\w.])|(?<![\w.]){re.escape(label)}'s\b",
+                                   re.IGNORECASE) for label in literals}
+    return patterns, literals
 
 
 def _engine_files() -> list[Path]:
@@ -63,9 +67,7 @@ def test_there_is_more_than_one_assignment_to_search_for() -> None:
 
 @pytest.mark.parametrize("name, settings", ASSIGNMENTS, ids=[name for name, _ in ASSIGNMENTS])
 def test_the_engine_source_names_nothing_of_the_assignment(name: str, settings: Assignment) -> None:
-    words, literals = _names(settings)
-    patterns = {word: re.compile(rf"(?<![\w.]){re.escape(word)}(?![\w])", re.IGNORECASE)
-                for word in words}
+    patterns, literals = _names(settings)
     hits = []
     for path in _engine_files():
         text = path.read_text(encoding="utf-8")

@@ -8,43 +8,15 @@ written `1.b=0` where it must earn nothing at all (a stub: a constant, its input
 """
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from selftests.grading import REPO, failing_outputs, grade_folder, part_scores, submission_with_override
+from selftests.variants import count_variants, expected_parts, passing_outputs
 
 VARIANTS = sorted((Path(__file__).parent / "variants").glob("problem*/*.py"))
-
-
-def expectation(path: Path) -> set[str] | None:
-    """None for a correct variant ("full"), else the part labels that must lose points."""
-    expected = expected_parts(path)
-    return None if expected is None else set(expected)
-
-
-def expected_parts(path: Path) -> dict[str, bool] | None:
-    """None for a correct variant ("full"), else each part that must lose points, mapped to True
-    where it must earn nothing at all (written `1.b=0`)."""
-    match = re.search(r"^# expect:\s*(.+)$", path.read_text(), re.MULTILINE)
-    assert match, f"{path} has no '# expect:' line"
-    value = match.group(1).strip()
-    if value == "full":
-        return None
-    parts = {}
-    for item in value.split(","):
-        label, _, zero = item.strip().partition("=")
-        assert zero in ("", "0"), f"{path}: '{item.strip()}' must be a part label or label=0"
-        parts[label.strip()] = zero == "0"
-    return parts
-
-
-def passing_outputs(results: dict, label: str) -> str:
-    """The names of a part's tests that earned points, to show when a stub earned some."""
-    return "\n".join(f"- {t['name']}: {t['score']}/{t['max_score']}" for t in results["tests"]
-                     if t["number"] == label and t["score"] > 0)
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -73,18 +45,15 @@ def test_variant_is_graded_as_expected(variant: Path, tmp_path: Path) -> None:
         assert expected_losses <= parts.keys(), f"unknown parts {expected_losses - parts.keys()}"
 
 
-def test_every_part_has_wrong_variants_and_every_problem_correct_ones() -> None:
-    """At least two wrong variants aimed at each graded function part, two correct ones per problem."""
+def _counts() -> tuple[dict, dict, dict]:
     settings = tomllib.loads((REPO / "tests" / "hw2" / "assignment.toml").read_text())
     code_parts = {p["label"]: p["file"] for p in settings["parts"] if p["file"].startswith("problem")}
-    wrong = {label: 0 for label in code_parts}
-    correct = {file: 0 for file in code_parts.values()}
-    for variant in VARIANTS:
-        losses = expectation(variant)
-        if losses is None:
-            correct[variant.parent.name] += 1
-        for label in losses or ():
-            wrong[label] += 1
+    return count_variants(VARIANTS, code_parts)
+
+
+def test_every_part_has_wrong_variants_and_every_problem_correct_ones() -> None:
+    """At least two wrong variants aimed at each graded function part, two correct ones per problem."""
+    wrong, correct, _ = _counts()
     assert all(count >= 2 for count in wrong.values()), f"wrong variants per part: {wrong}"
     assert all(count >= 2 for count in correct.values()), f"correct variants per problem: {correct}"
 
@@ -92,11 +61,5 @@ def test_every_part_has_wrong_variants_and_every_problem_correct_ones() -> None:
 def test_every_part_has_stubs_that_earn_nothing() -> None:
     """Each graded function part has stubs (a constant, its input, an empty result) that must earn
     0 on it: no check there pays for how a value is computed when the value is wrong."""
-    settings = tomllib.loads((REPO / "tests" / "hw2" / "assignment.toml").read_text())
-    code_parts = {p["label"] for p in settings["parts"] if p["file"].startswith("problem")}
-    stubs = {label: 0 for label in code_parts}
-    for variant in VARIANTS:
-        for label, zero in (expected_parts(variant) or {}).items():
-            if zero:
-                stubs[label] += 1
+    _, _, stubs = _counts()
     assert all(count >= 2 for count in stubs.values()), f"stubs that must earn 0, per part: {stubs}"
