@@ -37,7 +37,8 @@ STARTUP_GRACE_S = 60.0  # for the child to start; `timeout` counts from then
 _SEED = 546
 _PROOF_STEPS = (  # cheapest first; each returns an expression equal to its argument
     sympy.expand, lambda d: sympy.cancel(sympy.together(d)),
-    lambda d: sympy.powsimp(sympy.expand(d)), sympy.simplify)
+    lambda d: sympy.powsimp(sympy.expand(d)), sympy.simplify,
+    lambda d: sympy.simplify(d.rewrite(sympy.exp)))  # tanh, sinh, cosh against exp forms
 
 
 @dataclass(frozen=True)
@@ -303,10 +304,11 @@ def _student_expression(value: Any, expected: sympy.Expr | sympy.MatrixBase, wha
         kind = "column vector" if shape[1] == 1 else "matrix"
         if not isinstance(value, StudentExpr) or value.shape is None:
             got = "a scalar expression" if isinstance(value, StudentExpr) else type_name(value)
-            raise CheckFailed(f"{what} must return a sympy Matrix ({kind} of shape {shape}), got {got}")
-        if value.shape != shape:
-            raise CheckFailed(f"{what} must return a sympy Matrix of shape {shape} ({kind}), "
-                              f"got shape {value.shape}")
+            raise CheckFailed(f"{what} must return a sympy Matrix (a {kind}), got {got}",
+                              detail=f"expected shape {shape}")
+        if value.shape != shape:  # the shapes follow the inputs: detail, which hidden checks drop
+            raise CheckFailed(f"{what} returned a sympy Matrix of the wrong shape (a {kind} was expected)",
+                              detail=f"expected shape {shape}, got shape {value.shape}")
     elif not (type(value) in (int, float) or isinstance(value, StudentExpr)) or (
             isinstance(value, StudentExpr) and value.shape is not None):
         got = "a Matrix" if isinstance(value, StudentExpr) else type_name(value)

@@ -116,8 +116,8 @@ class Worker:
         named = _argument_names(function, args, kwargs)
         model_args = {n: v for n, v in named.items() if isinstance(v, torch.nn.Module)}
         log: list[dict[str, Any]] = []
-        for model in model_args.values():
-            _instrument(model, log)
+        for argument, model in model_args.items():
+            _instrument(model, log, argument)
         before = _snapshot(named)
         _seed_everything(int(request.get("seed", 0)))
         try:
@@ -211,13 +211,15 @@ def _argument_names(function: Any, args: list[Any], kwargs: dict[str, Any]) -> d
         return named
 
 
-def _instrument(model: torch.nn.Module, log: list[dict[str, Any]]) -> None:
-    """Record how each forward pass of a model argument ran (mode, autograd state, batch)."""
+def _instrument(model: torch.nn.Module, log: list[dict[str, Any]], argument: str) -> None:
+    """Record how each forward pass of a model argument ran (which argument, mode, autograd
+    state, batch): a loss module passed beside the model logs its own passes."""
     def record(module: torch.nn.Module, inputs: tuple[Any, ...]) -> None:
         if len(log) >= MAX_FORWARD_LOG:
             return
         first = inputs[0] if inputs else None
         log.append({
+            "argument": argument,
             "training": bool(module.training),
             "grad_enabled": bool(torch.is_grad_enabled()),
             "inference_mode": bool(torch.is_inference_mode_enabled()),
