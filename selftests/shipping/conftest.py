@@ -3,6 +3,7 @@ with a CIFAR-format test batch on which it is right on every image (so 5.a can e
 without CIFAR-10 or any training)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,16 +19,30 @@ CHECKPOINT_IMAGES = 40
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
-    return build(REPO, tmp_path_factory.mktemp("dist"), assignment="hw2")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tuple[BuildReport, Path]]:
+    """`shipped(name)`: one assignment's build and its handout unpacked as a student would (read
+    only, for the tests that only look at them), made once per session."""
+    cache: dict[str, tuple[BuildReport, Path]] = {}
+
+    def get(name: str) -> tuple[BuildReport, Path]:
+        if name not in cache:
+            report = build(REPO, tmp_path_factory.mktemp(f"dist-{name}"), assignment=name)
+            destination = tmp_path_factory.mktemp(f"handout-{name}")
+            unpack(report.handout_zip, destination)
+            cache[name] = report, destination / find_assignment(name).settings.handout_folder
+        return cache[name]
+
+    return get
 
 
 @pytest.fixture(scope="session")
-def handout(built: BuildReport, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The handout unpacked as a student would, read-only for the tests that only look at it."""
-    destination = tmp_path_factory.mktemp("handout")
-    unpack(built.handout_zip, destination)
-    return destination / find_assignment("hw2").settings.handout_folder
+def built(shipped: Callable[[str], tuple[BuildReport, Path]]) -> BuildReport:
+    return shipped("hw2")[0]
+
+
+@pytest.fixture(scope="session")
+def handout(shipped: Callable[[str], tuple[BuildReport, Path]]) -> Path:
+    return shipped("hw2")[1]
 
 
 @pytest.fixture(scope="session")

@@ -127,3 +127,51 @@ def test_a_run_autograder_that_leaves_no_results_is_caught(tmp_path) -> None:
     rehearsal = rehearse(zip_path, tmp_path / "submission", reuse_venv=Path(sys.prefix))
     assert rehearsal.exit_code == 0 and not rehearsal.ok
     assert rehearsal.problems[0].startswith("no results.json") and "graded nothing" in rehearsal.log
+
+
+def _colab_classifier_notebook(path: Path) -> Path:
+    """HW4's classifier the course's way: `PSET4_Classification.ipynb` with the reference's
+    definitions, and at top level the pip install, the CIFAR-10 download, two epochs of training
+    and the save that a Colab notebook has. Grading must use the definitions and run none of it."""
+    definitions = (REPO / "reference" / "hw4" / "problem2.py").read_text()
+    cells = [
+        "!pip install -q torch torchvision",
+        definitions,
+        "transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize(MEAN, STD)])\n"
+        "trainset = torchvision.datasets.CIFAR10(root='./data', train=True, download=True, transform=transform)\n"
+        "trainloader = torch.utils.data.DataLoader(trainset, batch_size=4, shuffle=True)",
+        "net = Net()\ncriterion = nn.CrossEntropyLoss()\n"
+        "optimizer = optim.SGD(net.parameters(), lr=0.001, momentum=0.9)\n"
+        "for epoch in range(2):\n    print(epoch, train_epoch(net, trainloader, optimizer, criterion))",
+        "PATH = './cifar_net.pth'\ntorch.save(net.state_dict(), PATH)",
+    ]
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"colab": {"provenance": []}},
+                "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                           "source": cell.splitlines(keepends=True)} for cell in cells]}
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return path
+
+
+def test_rehearsal_of_hw4_with_its_classifier_notebook_earns_every_point(shipped, tmp_path) -> None:
+    """HW4 as Gradescope runs it: the reference's files, problem 2 as the course's notebook that
+    trains at top level, and a checkpoint under the notebook's own name (`cifar_net.pth`)."""
+    report, _ = shipped("hw4")
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    for path in (REPO / "reference" / "hw4").glob("problem*.py"):
+        if path.name != "problem2.py":
+            shutil.copy(path, submission / path.name)
+    _colab_classifier_notebook(submission / "PSET4_Classification.ipynb")
+    shutil.copy(REPO / "selftests" / "data" / "fashion_cifar_net.pt", submission / "cifar_net.pth")
+    stdout, results = run_rehearsal(report.autograder_zip, submission, tmp_path / "results.json",
+                                    "--data", str(REPO / "selftests" / "data" / "fashion_small"))
+    totals = part_totals(results)
+    settings = find_assignment("hw4").settings
+    lost = {label: total for label, total in totals.items() if total[0] < total[1] - 1e-9}
+    assert not lost, [t["output"][:300] for t in results["tests"] if t["score"] < t["max_score"]]
+    assert {label: top for label, (_, top) in totals.items()} == pytest.approx(
+        {part.label: part.points for part in settings.parts})
+    assert results["score"] == pytest.approx(settings.total_points + settings.bonus_points)
+    summary = results["output"]
+    assert "PSET4_Classification.ipynb" in summary and "torchvision.datasets.CIFAR10" in summary
+    assert "bonus" in summary.lower()
