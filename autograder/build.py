@@ -164,7 +164,8 @@ def autograder_entries(layout: AssignmentLayout, *, include_data: bool = True) -
     files = [_required(root, "setup.sh"), _required(root, "run_autograder"),
              _required(root, "requirements.txt")]
     files += [path for path in sorted(root.glob("requirements*.txt"))
-              if path.name not in ("requirements.txt", "requirements-dev.txt", "requirements-ray.txt")]
+              if path.name not in ("requirements.txt", "requirements-dev.txt", "requirements-ray.txt",
+                                   "requirements-student.txt")]
     files += engine_files(root)
     files += _shared_test_files(root) + _assignment_support(layout)
     files += _files_under(root, f"tests/{layout.name}/public", ("*.py",))
@@ -196,6 +197,8 @@ def handout_entries(layout: AssignmentLayout) -> list[Entry]:
     entries += [Entry(f"{prefix}/{REGISTRY.as_posix()}", content=registry_of_one(layout.name)),
                 Entry(f"{prefix}/README.md", source=_required(root, f"tests/{layout.name}/{STUDENT_GUIDE}")),
                 Entry(f"{prefix}/requirements.txt", source=_required(root, "requirements.txt")),
+                *[Entry(f"{prefix}/{name}", source=root / name) for name in ("requirements-student.txt",)
+                  if (root / name).is_file()],
                 Entry(f"{prefix}/pytest.ini",
                       content=HANDOUT_PYTEST_INI.format(name=layout.name).encode("utf-8"))]
     for entry in entries:

@@ -13,7 +13,7 @@ from typing import Sequence
 
 COMMANDS: dict[str, str] = {
     "grade": "autograder.grade",
-    "check": "autograder.check",
+    "check": "autograder.local_check",
     "build": "autograder.build",
     "rehearse": "autograder.rehearse",
     "regrade": "autograder.regrade.command",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 ENGINE = Path(__file__).resolve().parents[2] / "autograder"
 GRADING_LAYERS = {"autograder.plugin", "autograder.fixtures", "autograder.recording",
-                  "autograder.grade", "autograder.check", "autograder.build",
+                  "autograder.grade", "autograder.local_check", "autograder.build",
                   "autograder.rehearse", "autograder.cli"}
 
 

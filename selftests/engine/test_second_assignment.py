@@ -217,7 +217,7 @@ def test_build_ships_one_assignment_and_a_handout_without_secrets(course: Path, 
         readme = archive.read(f"{HANDOUT_FOLDER}/README.md")
     assert {name.parts[0] for name in handout} == {HANDOUT_FOLDER}
     inner = {PurePosixPath(*name.parts[1:]).as_posix() for name in handout}
-    for needed in ("numerics.py", "blob_classifier.py", "pytest.ini", "autograder/check.py",
+    for needed in ("numerics.py", "blob_classifier.py", "pytest.ini", "autograder/local_check.py",
                    f"tests/{NAME}/public/test_numerics.py", f"tests/{NAME}/mlp_grading.py"):
         assert needed in inner, needed
     assert not [name for name in inner if name.startswith("reference/") or "hidden" in name

@@ -55,7 +55,7 @@ def test_handout_holds_the_template_public_checks_and_runner_only(shipped, name:
     assert {item.parts[0] for item in names} == {find_assignment(name).settings.handout_folder}
     inner = {PurePosixPath(*item.parts[1:]).as_posix() for item in names}
     for needed in ("README.md", "pytest.ini", "requirements.txt", "tests/conftest.py",
-                   "tests/assignments.toml", "autograder/check.py", "autograder/plugin.py",
+                   "tests/assignments.toml", "autograder/local_check.py", "autograder/plugin.py",
                    f"tests/{name}/assignment.toml", f"tests/{name}/settings.py"):
         assert needed in inner
     template = sorted(path.name for path in (REPO / "student_template" / name).glob("problem*.py"))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.course import find_assignment
-from autograder.check import _explain_missing_data, _set_aside_hidden_points, save_figures
+from autograder.local_check import _explain_missing_data, _set_aside_hidden_points, save_figures
 from autograder.feedback import Figure
 from autograder.results import CollectionError, Results, TestResult
 

@@ -7,8 +7,9 @@ input (all-positive weights, average pooling: the same geometry as max pooling, 
 window gets a gradient). The tutorial Net has 62,006 parameters (456, 2,416, 48,120, 10,164, 850),
 its k = 3 variant without padding 81,302 (fc1 takes 16 * 6 * 6 = 576), and Table 1 of 004 on
 28x28x1 (CONV3-10, POOL2, CONV3-10, POOL2, FLATTEN, FC-3) has 100 + 910 + 1,473 = 2,483, each count
-equal to K^2 C F + F. These are the facts behind the reference's receptive_field, net_with_kernel,
-conv_layer_counts, pool_output_hw and layer_table.
+equal to K^2 C F + F. These are the facts behind the reference's receptive_field, net_with_kernel
+(problem 2), conv_layer_counts, pool_output_hw and layer_table (problem 7), whose answers are then
+checked against them.
 """
 from __future__ import annotations
 
@@ -17,6 +18,21 @@ import math
 import pytest
 import torch
 from torch import nn
+
+from autograder.course import COURSE_ROOT as REPO_ROOT
+from autograder.fixtures import Oracle
+
+
+@pytest.fixture(scope="module")
+def problem2():
+    """The reference solution; a missing file is an error here, never a skip."""
+    return Oracle(REPO_ROOT / "reference" / "hw4").problem2
+
+
+@pytest.fixture(scope="module")
+def problem7():
+    """The reference solution; a missing file is an error here, never a skip."""
+    return Oracle(REPO_ROOT / "reference" / "hw4").problem7
 
 
 def receptive_field(layers) -> int:
@@ -121,12 +137,17 @@ def test_the_k3_variant_has_81302_parameters():
         net(torch.zeros(2, 3, 32, 32))
 
 
+TABLE_1 = ["CONV3-10", "POOL2", "CONV3-10", "POOL2", "FLATTEN", "FC-3"]  # on 28 x 28 x 1
+TABLE_1_COUNTS = [100, 0, 910, 0, 0, 1473]
+TABLE_1_SHAPES = [(10, 28, 28), (10, 14, 14), (10, 14, 14), (10, 7, 7), (490,), (3,)]  # as torch writes them
+
+
 def test_table_1_has_2483_parameters_and_the_source_shapes():
     table = nn.Sequential(
         nn.Conv2d(1, 10, 3, padding=1), nn.MaxPool2d(2), nn.Conv2d(10, 10, 3, padding=1), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(490, 3))
     per_layer = [sum(p.numel() for p in layer.parameters()) for layer in table]
-    assert per_layer == [100, 0, 910, 0, 0, 1473]
+    assert per_layer == TABLE_1_COUNTS
     assert per_layer[0] == conv_count(3, 1, 10) and per_layer[2] == conv_count(3, 10, 10)
     assert per_layer[5] == 490 * 3 + 3
     assert sum(per_layer) == 2483
@@ -135,7 +156,7 @@ def test_table_1_has_2483_parameters_and_the_source_shapes():
         x = layer(x)
         shapes.append(tuple(x.shape[1:]))
     # torch writes (C, H, W); the source writes W x H x C
-    assert shapes == [(10, 28, 28), (10, 14, 14), (10, 14, 14), (10, 7, 7), (490,), (3,)]
+    assert shapes == TABLE_1_SHAPES
 
 
 @pytest.mark.parametrize("size, window, stride", [(7, 2, 2), (28, 2, 2), (13, 3, 2), (32, 5, 1)])
@@ -150,3 +171,38 @@ def test_the_dilated_example_of_004():
     m = torch.arange(1.0, 10.0).reshape(1, 1, 3, 3)
     out = nn.functional.conv2d(m, torch.ones(1, 1, 2, 2), dilation=2)
     assert out.tolist() == [[[[20.0]]]]
+
+
+# ------------------------------------------------------------------ the reference's answers
+@pytest.mark.parametrize("case", CASES)
+def test_the_reference_receptive_field_is_the_proven_number(problem7, case):
+    layers, expected = CASES[case]
+    assert problem7.receptive_field(layers) == expected == receptive_field(layers)
+
+
+def test_the_reference_layer_table_is_table_1(problem7):
+    """The reference writes a feature map W x H x C, torch (C, H, W): the same square maps here."""
+    table = problem7.layer_table((28, 28, 1), TABLE_1)
+    assert [count for count, _ in table] == TABLE_1_COUNTS and sum(TABLE_1_COUNTS) == 2483
+    in_torch_order = [shape if len(shape) == 1 else (shape[2], shape[1], shape[0]) for _, shape in table]
+    assert in_torch_order == TABLE_1_SHAPES
+
+
+@pytest.mark.parametrize("k, c, f", [(3, 1, 10), (3, 10, 10), (5, 3, 6), (5, 6, 16)])
+def test_the_reference_conv_layer_counts_are_k_squared_c_f_and_f(problem7, k, c, f):
+    weights, biases = problem7.conv_layer_counts(k, c, f)
+    assert weights + biases == conv_count(k, c, f) and biases == f
+    assert weights + biases == sum(p.numel() for p in nn.Conv2d(c, f, k).parameters())
+
+
+@pytest.mark.parametrize("size, window, stride", [(7, 2, 2), (28, 2, 2), (13, 3, 2), (32, 5, 1)])
+def test_the_reference_pool_output_is_torchs(problem7, size, window, stride):
+    out = nn.MaxPool2d(window, stride)(torch.zeros(1, 1, size + 1, size))  # torch: (H, W) = (size + 1, size)
+    assert problem7.pool_output_hw(size, size + 1, window, stride) == (out.shape[-1], out.shape[-2])
+
+
+@pytest.mark.parametrize("k, total", [(5, 62006), (3, 81302)])
+def test_the_reference_net_with_kernel_has_the_proven_parameter_count(problem2, k, total):
+    net = problem2.net_with_kernel(k)
+    assert sum(p.numel() for p in net.parameters()) == total == sum(p.numel() for p in Net(k).parameters())
+    assert tuple(net(torch.zeros(2, 3, 32, 32)).shape) == (2, 10)

@@ -12,7 +12,8 @@ The Gaussian moments are integrated, never assumed; expectations of polynomials 
 then taken by linearity over monomials (independent entries: the moment of a monomial is the product
 of the moments of its factors), and cross-checked with sympy.stats on one row. These are the facts
 behind the reference's expected_noisy_loss, ridge_lambda, noisy_least_squares, expected_weight_step,
-max_learning_rate and expected_weight_limit.
+max_learning_rate and expected_weight_limit, whose answers are then checked against them (the
+numeric ones on one small case, NUMERIC, with the proven formulas evaluated exactly there).
 """
 from __future__ import annotations
 
@@ -20,7 +21,11 @@ import functools
 
 import pytest
 import sympy
+import torch
 from sympy import stats
+
+from autograder.course import COURSE_ROOT as REPO_ROOT
+from autograder.fixtures import Oracle
 
 SIGMA = sympy.Symbol("sigma", positive=True)
 ETA = sympy.Symbol("eta", positive=True)
@@ -29,6 +34,12 @@ X = sympy.Matrix(ROWS, COLUMNS, lambda i, j: sympy.Symbol(f"x{i + 1}{j + 1}", re
 NOISE = sympy.Matrix(ROWS, COLUMNS, lambda i, j: sympy.Symbol(f"n{i + 1}{j + 1}", real=True))
 W = sympy.Matrix(sympy.symbols(f"w1:{COLUMNS + 1}", real=True))
 Y = sympy.Matrix(sympy.symbols(f"y1:{ROWS + 1}", real=True))
+
+
+@pytest.fixture(scope="module")
+def problem5():
+    """The reference solution; a missing file is an error here, never a skip."""
+    return Oracle(REPO_ROOT / "reference" / "hw4").problem5
 
 
 def squared_norm(vector: sympy.Matrix) -> sympy.Expr:
@@ -128,11 +139,51 @@ def test_the_objective_is_strictly_convex_so_the_stationary_point_is_the_minimum
     assert determinant.is_positive and (gram.trace() + 2 * shift).is_positive
 
 
+# ------------------------------------------------------- 5.a: the reference's answers
+NUMERIC_X = [[1, 2], [0, -1], [3, sympy.Rational(1, 2)]]
+NUMERIC_W = [sympy.Rational(1, 2), -3]
+NUMERIC_Y = [1, -2, sympy.Rational(1, 4)]
+NUMERIC_SIGMA = sympy.Rational(3, 4)
+NUMERIC = {**dict(zip(X, sympy.Matrix(NUMERIC_X))), **dict(zip(W, NUMERIC_W)), **dict(zip(Y, NUMERIC_Y)),
+           SIGMA: NUMERIC_SIGMA}  # every value exact in binary floating point
+
+
+def as_tensor(values) -> torch.Tensor:
+    """A list (a vector) or a list of rows (a matrix) of exact numbers as a float64 tensor."""
+    rows = sympy.Matrix(values).tolist()
+    return torch.tensor([[float(entry) for entry in row] for row in rows], dtype=torch.float64).squeeze(-1)
+
+
+def test_the_reference_ridge_lambda_is_sigma_squared(problem5):
+    m = sympy.Symbol("m", positive=True)
+    answer = problem5.ridge_lambda(SIGMA, m)
+    assert sympy.simplify(answer - SIGMA**2) == 0
+    lam = answer.subs(m, ROWS)  # on the proof's case it turns the expected loss / m into ridge
+    assert sympy.expand(expected_noisy_loss() / ROWS - squared_norm(X * W - Y) / ROWS - lam * squared_norm(W)) == 0
+
+
+def test_the_reference_expected_noisy_loss_is_the_proven_loss_on_a_number(problem5):
+    expected = PROVEN_LOSS.subs(NUMERIC)
+    answer = problem5.expected_noisy_loss(as_tensor(NUMERIC_X), as_tensor(NUMERIC_W), as_tensor(NUMERIC_Y),
+                                          float(NUMERIC_SIGMA))
+    assert abs(answer - float(expected)) <= 1e-12 * abs(float(expected))
+
+
+def test_the_reference_noisy_least_squares_is_the_proven_minimizer_on_a_number(problem5):
+    expected = minimizer(ROWS * SIGMA**2).subs(NUMERIC)
+    assert gradient_of_expected_loss_at(expected).subs(NUMERIC).is_zero_matrix
+    answer = problem5.noisy_least_squares(as_tensor(NUMERIC_X), as_tensor(NUMERIC_Y), float(NUMERIC_SIGMA))
+    assert tuple(answer.shape) == (COLUMNS,)
+    for value, exact in zip(answer.tolist(), expected):
+        assert abs(value - float(exact)) <= 1e-12
+
+
 # ---------------------------------------------------------------------------------- 5.b
 x, y, n, w_t = sympy.symbols("x y n w_t", real=True)
 EXPECTED_W = sympy.Symbol("Ew", real=True)  # E[w_t]
 PROVEN_STEP = EXPECTED_W * (1 - ETA * (x**2 + SIGMA**2)) + ETA * x * y
 PROVEN_LIMIT = x * y / (x**2 + SIGMA**2)
+PROVEN_BOUND = 2 / (x**2 + SIGMA**2)  # E[w_t] converges exactly for 0 < eta < PROVEN_BOUND
 
 
 def test_the_gradient_of_the_noisy_scalar_loss():
@@ -177,8 +228,8 @@ def test_the_expected_weight_converges_exactly_for_eta_below_two_over_x_squared_
     assert sympy.expand(factor - (1 - eta * (x**2 + SIGMA**2))) == 0
     stable = sympy.solveset(sympy.Abs(1 - eta * q) < 1, eta, sympy.S.Reals)
     assert stable == sympy.Interval.open(0, 2 / q)
-    bound = (2 / q).subs(q, x**2 + SIGMA**2)
-    assert sympy.simplify(factor.subs(eta, bound)) == -1  # at the bound it oscillates forever
+    assert sympy.simplify((2 / q).subs(q, x**2 + SIGMA**2) - PROVEN_BOUND) == 0
+    assert sympy.simplify(factor.subs(eta, PROVEN_BOUND)) == -1  # at the bound it oscillates forever
     assert factor.subs(eta, 0) == 1
 
 
@@ -190,3 +241,22 @@ def test_the_bound_on_a_number(eta, converges):
     for _ in range(400):
         value = step(value)
     assert (abs(value - 6 / 5) < 1e-6) == converges
+
+
+# ------------------------------------------------------- 5.b: the reference's answers
+@pytest.mark.parametrize("Ew, point, label, sigma, eta", [
+    (0.0, 2.0, 3.0, 1.0, 0.05), (1.5, -0.5, 2.0, 0.25, 0.3), (-2.0, 1.0, -1.0, 0.0, 0.5)])
+def test_the_reference_expected_weight_step_is_the_proven_step(problem5, Ew, point, label, sigma, eta):
+    expected = float(PROVEN_STEP.subs({EXPECTED_W: Ew, x: point, y: label, SIGMA: sigma, ETA: eta}))
+    assert abs(problem5.expected_weight_step(Ew, point, label, sigma, eta) - expected) <= 1e-12
+
+
+def test_the_reference_max_learning_rate_is_two_over_x_squared_plus_sigma_squared(problem5):
+    answer = problem5.max_learning_rate(x, SIGMA)
+    assert sympy.simplify(answer - PROVEN_BOUND) == 0
+
+
+def test_the_reference_expected_weight_limit_is_the_shrunk_weight(problem5):
+    answer = problem5.expected_weight_limit(x, y, SIGMA)
+    assert sympy.simplify(answer - PROVEN_LIMIT) == 0
+    assert sympy.simplify(answer.subs(SIGMA, 0) - y / x) == 0  # no noise: plain least squares

@@ -6,19 +6,31 @@ forward KL is moment matching: KL(P || Q) = -H(P) - E_P[log q], H(P) does not de
 the only stationary point of the cross-entropy -E_P[log q] is mu = E_P[x], s^2 = Var_P[x], a
 minimum. For 1/2 N(-2, 0.6^2) + 1/2 N(3, 1) the cross-entropy is integrated exactly and minimized:
 mean 1/2, variance 693/100, s ~ 2.6325. These are the facts behind the reference's kl_gaussian and
-forward_kl_gaussian_fit (and the discrete examples of kl_divergence).
+forward_kl_gaussian_fit (and the discrete examples of kl_divergence), whose answers are then checked
+against them.
 """
 from __future__ import annotations
 
 import functools
 import math
 
+import pytest
 import sympy
+import torch
+
+from autograder.course import COURSE_ROOT as REPO_ROOT
+from autograder.fixtures import Oracle
 
 X = sympy.Symbol("x", real=True)
 MU, MU1, MU2 = sympy.symbols("mu mu1 mu2", real=True)
 S, S1, S2 = sympy.symbols("s s1 s2", positive=True)
 PROVEN_KL = sympy.log(S2 / S1) + (S1**2 + (MU1 - MU2) ** 2) / (2 * S2**2) - sympy.Rational(1, 2)
+
+
+@pytest.fixture(scope="module")
+def problem8():
+    """The reference solution; a missing file is an error here, never a skip."""
+    return Oracle(REPO_ROOT / "reference" / "hw4").problem8
 
 
 def density(mu: sympy.Expr, s: sympy.Expr) -> sympy.Expr:
@@ -143,3 +155,39 @@ def test_the_discrete_examples():
     assert sympy.simplify(forward - sympy.log(2)) == 0
     assert any(pi > 0 and qi == 0 for pi, qi in zip(q, p))  # KL(q || p) = +oo
     assert math.isclose(float(forward), math.log(2))
+
+
+# ------------------------------------------------------------------ the reference's answers
+def as_tensor(values) -> torch.Tensor:
+    return torch.tensor([float(v) for v in values], dtype=torch.float64)
+
+
+def test_the_reference_kl_gaussian_is_the_integrated_closed_form(problem8):
+    answer = problem8.kl_gaussian(MU1, S1, MU2, S2)
+    assert sympy.simplify(answer - PROVEN_KL) == 0
+
+
+def test_the_reference_forward_kl_fit_of_the_mixture_is_the_integrated_minimizer(problem8):
+    mu, sigma = problem8.forward_kl_gaussian_fit(as_tensor(WEIGHTS), as_tensor(MEANS), as_tensor(STDS))
+    assert abs(mu - 0.5) <= 1e-12
+    assert abs(sigma - math.sqrt(6.93)) <= 1e-12  # s = sqrt(693/100), not the variance
+
+
+def test_the_reference_forward_kl_fit_matches_the_moments_on_three_components(problem8):
+    """The proven stationary point mu = E_P[x], s = sqrt(Var_P[x]), with the moments of each
+    component integrated (expectation_under_a_component), on a mixture other than the homework's."""
+    weights = (sympy.Rational(1, 4), sympy.Rational(1, 2), sympy.Rational(1, 4))
+    means, stds = (-1, sympy.Rational(1, 2), 4), (sympy.Rational(1, 2), 2, 1)
+    first = sum(w * expectation_under_a_component(X).subs({MU1: m, S1: s}) for w, m, s in zip(weights, means, stds))
+    second = sum(w * expectation_under_a_component(X**2).subs({MU1: m, S1: s})
+                 for w, m, s in zip(weights, means, stds))
+    mu, sigma = problem8.forward_kl_gaussian_fit(as_tensor(weights), as_tensor(means), as_tensor(stds))
+    assert abs(mu - float(first)) <= 1e-12
+    assert abs(sigma - float(sympy.sqrt(second - first**2))) <= 1e-12
+
+
+def test_the_reference_kl_divergence_on_the_discrete_examples(problem8):
+    p, q = [0.5, 0.5, 0.0], [0.25, 0.25, 0.5]
+    assert abs(problem8.kl_divergence(p, q) - math.log(2)) <= 1e-12
+    assert problem8.kl_divergence(q, p) == math.inf
+    assert problem8.kl_divergence(p, p) == 0.0

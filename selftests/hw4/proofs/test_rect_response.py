@@ -6,7 +6,7 @@ symbolic integers) gives three cases: 0 for n < 0, 2 - 2^-n for 0 <= n <= L - 1 
 2^(L-n) - 2^-n for n >= L - 1, the last two agreeing at n = L - 1. The cases are then compared with
 the raw definition, with exact rationals, for small L and n = -6 ... 12 (the range the homework
 plots), and with numpy.convolve. These are the facts behind the reference's rect_response and
-convolve1d.
+convolve1d, whose answers are then checked against them.
 """
 from __future__ import annotations
 
@@ -15,12 +15,22 @@ from fractions import Fraction
 import numpy
 import pytest
 import sympy
+import torch
+
+from autograder.course import COURSE_ROOT as REPO_ROOT
+from autograder.fixtures import Oracle
 
 K = sympy.Symbol("k", integer=True)
 L = sympy.Symbol("L", integer=True, positive=True)
 N_INSIDE = sympy.Symbol("n", integer=True, nonnegative=True)  # 0 <= n (and n <= L - 1 where used)
 J = sympy.Symbol("j", integer=True, nonnegative=True)  # n = L - 1 + j >= L - 1
 NEGATIVE = sympy.Symbol("n", integer=True, negative=True)
+
+
+@pytest.fixture(scope="module")
+def problem6():
+    """The reference solution; a missing file is an error here, never a skip."""
+    return Oracle(REPO_ROOT / "reference" / "hw4").problem6
 
 
 def term(k, n):
@@ -108,3 +118,21 @@ def test_shifting_the_input_shifts_the_output():
     for n in range(-6, 20):
         shifted = sum((x(k - shift) * h(n - k) for k in range(-30, 60)), Fraction(0))
         assert shifted == by_definition(n - shift, length)
+
+
+# ------------------------------------------------------------------ the reference's answers
+@pytest.mark.parametrize("length", [1, 2, 3, 5, 8])
+def test_the_reference_rect_response_is_the_proven_three_cases(problem6, length):
+    for n in range(-6, 13):
+        answer = float(problem6.rect_response(n, length))
+        assert abs(answer - float(proven_response(n, length))) <= 1e-12, (n, length)
+
+
+@pytest.mark.parametrize("length", [1, 4, 7])
+def test_the_reference_convolve1d_of_the_rect_is_the_proven_response(problem6, length):
+    """With h truncated to 64 taps the full convolution is y[n] exactly for n = 0 ... 12."""
+    h = torch.tensor(0.5) ** torch.arange(64, dtype=torch.float64)
+    full = problem6.convolve1d(torch.ones(length, dtype=torch.float64), h)
+    assert tuple(full.shape) == (length + 64 - 1,)
+    for n in range(0, 13):
+        assert abs(float(full[n]) - float(proven_response(n, length))) <= 1e-12, (n, length)
