@@ -137,3 +137,19 @@ def test_the_student_guides_colab_cell_works_as_written(shipped, tmp_path: Path)
     assert outputs(notebook.cells[0], "error") == "" and "Installing collected packages" not in installing
     assert _table_lines(outputs(notebook.cells[3], "stream"))[1:] == ["7        3/3  all checks passed",
                                                                        "total    3/3"]
+
+
+def test_a_saved_checkpoint_is_scored_from_the_notebook(folder) -> None:
+    """`check("2.4", checkpoint=..., data=...)`: the checkpoint beside the notebook is scored on
+    the test images the student has (a folder in torchvision's download layout)."""
+    shutil.copy(REPO / "selftests" / "data" / "fashion_cifar_net.pt", folder / "my_net.pth")
+    data = REPO / "selftests" / "data" / "fashion_small"
+    cells = [(REPO / "reference" / "hw4" / "problem2.py").read_text(),
+             f"import autograder\nreport = autograder.check('2.4', checkpoint='my_net.pth', data={str(data)!r})",
+             "print(report.text)"]
+    notebook = run_notebook(folder, cells, "PSET4_Classification.ipynb")
+    assert outputs(notebook.cells[1], "error") == ""
+    text = outputs(notebook.cells[2], "stream")
+    assert "Clean accuracy 85.20% on 500 test images" in text
+    [row] = [line.split() for line in text.splitlines() if line.startswith("2.4 ")]
+    assert row[1] == "3.5/3.5"  # evaluate's public half point and the checkpoint's 3
