@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -61,6 +62,10 @@ def run_command(args: argparse.Namespace) -> int:
     from autograder.regrade.run import RegradeOptions, regrade
     from autograder.regrade.source import SourceError
 
+    # Ctrl-C stops a regrade and keeps what finished, even when the shell that started it ignores
+    # SIGINT (a command sent to the background by `&` inherits SIG_IGN, and Python then raises
+    # no KeyboardInterrupt).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     options = RegradeOptions(
         source=args.source, out=args.out, assignment=args.assignment, jobs=args.jobs,
         engine=args.engine, ray_address=args.ray_address, device=args.device, data=args.data,

@@ -16,9 +16,9 @@ import sympy
 from autograder import equivalence
 from autograder.boundary import symbolic
 from autograder.checks import CheckFailed
-from autograder.boundary.symbolic import (BadAssumptions, BadSymbolName, MalformedTree, NumberTooLarge,
-                                 StudentExpr, SymbolicRejected, TreeTooDeep, TreeTooLarge,
-                                 UnsupportedNode)
+from autograder.boundary.symbolic import (BadAssumptions, BadSymbolName, MalformedTree, MatrixTooLarge,
+                                 NumberTooLarge, StudentExpr, SymbolicRejected, TreeTooDeep,
+                                 TreeTooLarge, UnsupportedNode)
 
 LAM = sympy.Symbol("lam", positive=True)
 T = sympy.Symbol("T", integer=True, positive=True)
@@ -209,7 +209,8 @@ def test_hostile_trees_are_rejected_for_the_right_reason(tree, rejection):
     (sympy.Function("f")(X), UnsupportedNode), (sympy.Integral(X, X), UnsupportedNode),
     (sympy.oo, UnsupportedNode), (sympy.zoo, UnsupportedNode), (sympy.nan, UnsupportedNode),
     (float("nan"), UnsupportedNode), (True, UnsupportedNode), ("1/lam", UnsupportedNode),
-    (sympy.Matrix([X]), UnsupportedNode), (sympy.Dummy("x"), UnsupportedNode),
+    (sympy.MatrixSymbol("M", 2, 2), UnsupportedNode), (sympy.zeros(21, 20), MatrixTooLarge),
+    (sympy.Dummy("x"), UnsupportedNode),
     (sympy.Symbol("A", commutative=False), UnsupportedNode), (sympy.GoldenRatio, UnsupportedNode)])
 def test_the_worker_refuses_what_it_cannot_send(value, rejection):
     with pytest.raises(rejection):

@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from autograder.boundary import wire
+from autograder.boundary.modules import ModuleInfo
 from autograder.boundary.wire import Opaque, ParamRef, WireError
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta")
@@ -115,12 +116,18 @@ def test_other_objects_become_opaque_with_names_the_grader_knows():
         pass
 
     invented_name = type("LEAKED_1_2_3", (), {})
-    back = roundtrip([Invented(), invented_name(), torch.nn.Linear(1, 1), len, {(1, 2): 3}])
+    back = roundtrip([Invented(), invented_name(), torch.optim.SGD, len, {(1, 2): 3}])
     assert all(isinstance(item, Opaque) for item in back)
     assert back[0].type_name == back[1].type_name == wire.UNKNOWN_TYPE
-    assert back[2].type_name == "torch.nn.modules.linear.Linear"
+    assert back[2].type_name == "type"
     assert back[3].type_name == "builtin_function_or_method"
     assert "keys" in back[4].type_name
+
+
+def test_a_module_arrives_as_its_description_never_as_an_object():
+    [linear] = roundtrip([torch.nn.Linear(3, 2)])
+    assert isinstance(linear, ModuleInfo) and linear.parameter_count == 8
+    assert [(layer.kind, layer.config) for layer in linear.layers] == []  # a bare layer is the root
 
 
 def test_a_models_parameters_come_back_by_name():

@@ -99,7 +99,7 @@ def test_ctrl_c_stops_the_gradings_and_still_writes_the_outputs(tmp_path: Path) 
         time.sleep(0.1)
     time.sleep(2)  # into the sleeping check
     driver.send_signal(signal.SIGINT)
-    _, stderr = driver.communicate(timeout=300)  # a loaded machine is slow to stop; the claim is what it leaves
+    _, stderr = driver.communicate(timeout=120)
     assert driver.returncode == 130, stderr[-3000:]
     assert "run the same command again" in stderr
     assert [(r["submission_id"], r["status"]) for r in read_csv(out)] == [("s1", "not graded"),
