@@ -1,4 +1,5 @@
-"""Reading a variant's `# expect:` line, for every assignment's variant self-tests.
+"""Variants, for every assignment's self-tests: reading a variant's `# expect:` line, and grading
+variants in groups.
 
 A variant is an override file appended to the reference's `problemN.py` (a later `def` replaces the
 reference's). Its `# expect:` line says what grading must show (docs/writing-checks.md): `full`,
@@ -8,7 +9,10 @@ all (a stub: a constant, its input, an empty result).
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
+
+from selftests.grading import failing_outputs
 
 
 def expected_parts(path: Path) -> dict[str, bool] | None:
@@ -53,3 +57,61 @@ def count_variants(variants: list[Path], part_files: dict[str, str]) -> tuple[di
             wrong[label] = wrong.get(label, 0) + 1
             stubs[label] = stubs.get(label, 0) + zero
     return wrong, correct, stubs
+
+
+# ------------------------------------------------------------------------- grading in groups
+def variant_groups(variants: list[Path]) -> list[dict[str, Path]]:
+    """The i-th variant of every problem in one group: {problem: variant}, so one grading judges
+    several problems' variants at once (each problem's parts are judged by its own variant)."""
+    by_problem: dict[str, list[Path]] = {}
+    for variant in variants:
+        by_problem.setdefault(variant.parent.name, []).append(variant)
+    size = max((len(items) for items in by_problem.values()), default=0)
+    return [{problem: items[i] for problem, items in sorted(by_problem.items()) if i < len(items)}
+            for i in range(size)]
+
+
+def group_id(group: dict[str, Path]) -> str:
+    return "+".join(variant.stem for variant in group.values())[:120]
+
+
+def with_overrides(reference: Path, folder: Path, overrides: dict[str, Path]) -> Path:
+    """A copy of `reference` (no checkpoints, no scripts) with each `problem.py` followed by its
+    variant (a later `def` replaces the reference's)."""
+    shutil.copytree(reference, folder, ignore=shutil.ignore_patterns("__pycache__", "*.pt", "train_*"))
+    for problem, variant in overrides.items():
+        target = folder / f"{problem}.py"
+        target.write_text(target.read_text() + "\n\n# ---- variant override ----\n" + variant.read_text())
+    return folder
+
+
+def judge_group(results: dict, scores: dict[str, tuple[float, float]], baseline: dict[str, tuple[float, float]],
+                group: dict[str, Path], part_problems: dict[str, str]) -> list[str]:
+    """What went wrong in one group's grading (empty: every variant graded as its line says).
+
+    A part is judged by its problem's variant against the reference graded the same way
+    (`baseline`): a correct variant keeps what the reference earns, a wrong one loses points, a
+    stub earns nothing; a part of a problem outside the group must not have been graded at all."""
+    failures = []
+    graded = {part_problems[label] for label in scores}
+    if graded != set(group):
+        failures.append(f"graded {sorted(graded)}, not the group's {sorted(group)}")
+    for label, (score, top) in scores.items():
+        variant = group.get(part_problems[label])
+        if variant is None:
+            continue
+        expected = expected_parts(variant) or {}
+        best, name = baseline[label][0], f"{variant.parent.name}/{variant.name}"
+        if label not in expected and score != best:
+            failures.append(f"{label} lost points ({score}/{top}, the reference {best}) but {name} "
+                            f"should keep them:\n{failing_outputs(results, label)}")
+        elif expected.get(label) and score != 0:
+            failures.append(f"{label} earned {score}/{top} but {name} (a stub) must earn nothing there:\n"
+                            f"{passing_outputs(results, label)}")
+        elif label in expected and score >= best:
+            failures.append(f"{label} kept every point ({score}/{top}) but {name} is wrong")
+    for problem, variant in group.items():
+        unknown = set(expected_parts(variant) or {}) - {l for l, p in part_problems.items() if p == problem}
+        if unknown:
+            failures.append(f"{variant.name} expects parts {sorted(unknown)} that {problem} does not feed")
+    return failures
