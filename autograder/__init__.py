@@ -8,8 +8,9 @@ Submodules are imported on demand, so `import autograder` stays cheap (no torch)
 
 def check(*problems: str, **options: object) -> object:
     """Run the public checks on the notebook this is called from and show the per-part table:
-    `autograder.check()`, `autograder.check("problem5")`, `autograder.check("5.a",
-    checkpoint="allcnn.pt", data="./data")`. See `autograder.notebook_check.check`."""
+    `autograder.check()`, `autograder.check("lab3")` (a file or a part label),
+    `autograder.check("4.c", checkpoint="model.pt", data="./data")`. See
+    `autograder.notebook_check.check`."""
     from autograder.notebook_check import check as check_notebook
 
     return check_notebook(*problems, **options)  # type: ignore[arg-type]

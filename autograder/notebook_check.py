@@ -56,8 +56,8 @@ class NotebookCheck:
 def check(*problems: str, checkpoint: str | Path | None = None, data: str | Path | None = None,
           eval_limit: int | None = None, folder: str | Path = ".", assignment: str | None = None,
           show: bool = True) -> NotebookCheck:
-    """Run the public checks of `problems` (file keys such as "problem5", or part labels such as
-    "5.a"; none: every one this notebook feeds) on this notebook's code and the other files in
+    """Run the public checks of `problems` (file keys such as "lab3", or part labels such as
+    "4.c"; none: every one this notebook feeds) on this notebook's code and the other files in
     `folder`, and show the per-part table. `checkpoint` is a saved checkpoint to score with them,
     `data` the folder of the data set it is scored on (torchvision's `./data` works)."""
     layout = find_assignment(assignment)
@@ -153,8 +153,10 @@ def _stands_for(settings: Any, name: str | None, asked: tuple[str, ...]) -> str:
     files &= {file.key for file in modules}
     if len(files) == 1:
         return files.pop()
-    raise NotebookCheckError("say which file this notebook is, e.g. autograder.check(\"problem5\") "
-                             f"(files: {', '.join(file.key for file in modules)})")
+    keys = [file.key for file in modules]
+    raise NotebookCheckError(f"say which file this notebook is, e.g. autograder.check({keys[0]!r}) "
+                             f"(files: {', '.join(keys)})" if keys else f"{settings.name} has no file "
+                             "a notebook can stand in for")
 
 
 def _matches(settings: Any, key: str, name: str) -> bool:
