@@ -1,0 +1,58 @@
+"""One grading against the bare import time, as a ratio measured in one run.
+
+Every grading pays the imports of torch, torchvision and sympy at least once (the grader) and
+once more for the worker that runs student code; a class regrade pays that per submission unless
+a grading process is reused (`regrade`). This prints, on one core (`taskset -c 0` where it exists):
+
+  1. `python -c "import torch, torchvision, sympy"`: the bare import, best of --repeat runs;
+  2. `python -m autograder grade reference/NAME` without a checkpoint: one whole grading, best of
+     --repeat runs;
+
+and their ratio. Numbers are printed, never asserted.
+
+    .venv/bin/python benchmarks/bench_one_grading.py                 # HW2, the default
+    .venv/bin/python benchmarks/bench_one_grading.py --assignment hw4
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignment", default="hw2")
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+    python = [*pin, sys.executable]
+    imports = min(timed([*python, "-c", "import torch, torchvision, sympy"]) for _ in range(args.repeat))
+    with tempfile.TemporaryDirectory(prefix="bench-one-grading-") as scratch:
+        folder = Path(scratch) / "submission"
+        shutil.copytree(REPO / "reference" / args.assignment, folder,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pt", "train_*"))
+        grading = min(timed([*python, "-m", "autograder", "grade", str(folder), "--assignment", args.assignment,
+                             "--results", str(Path(scratch) / "results.json")]) for _ in range(args.repeat))
+    core = "one core" if pin else "all cores (taskset not found)"
+    print(f"{args.assignment}, {core}, best of {args.repeat}:")
+    print(f"  import torch, torchvision, sympy   {imports:6.2f} s")
+    print(f"  one grading of the reference       {grading:6.2f} s")
+    print(f"  ratio                              {grading / imports:6.2f}x  (goal: at most 3x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
