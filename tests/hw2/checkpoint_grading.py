@@ -6,28 +6,17 @@ FGSM evaluation.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from autograder.deeplearning.adversarial import (
-    ATTACKED_IMAGES_ON_CPU, EPS_8_OF_255, MAX_CHECKPOINT_BYTES, EvalResult, batch_statistics_accuracy,
+    ATTACKED_IMAGES_ON_CPU, EPS_8_OF_255, MAX_CHECKPOINT_BYTES, batch_statistics_accuracy,
     evaluate, pick_device, read_test_set,
 )
 from autograder.deeplearning.checkpoint import CheckpointError, load_into_allcnn
+from autograder.deeplearning.accuracy_credit import CheckpointScore
 from autograder.errors import CheckFailed
 
 CHECKPOINT = "allcnn.pt"
-
-
-@dataclass(frozen=True)
-class CheckpointScore:
-    """What 5.a's checks report: the evaluation and notes for the feedback, or why there is none."""
-
-    result: EvalResult | None
-    notes: tuple[str, ...]
-    official: bool = False  # scored on the whole official CIFAR-10 test set
-    failure: CheckFailed | None = None  # why it could not be scored (the score is then 0)
-
 
 
 def score_checkpoint(student: Any, options: Any) -> CheckpointScore:

@@ -18,7 +18,6 @@ module.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -26,12 +25,12 @@ from torch import nn
 
 from autograder.deeplearning import models
 from autograder.deeplearning.adversarial import (
-    EvalResult,
     evaluate,
     pick_device,
     read_test_set,
 )
 from autograder.deeplearning.checkpoint import CheckpointError, load_state_into
+from autograder.deeplearning.accuracy_credit import CheckpointScore
 from autograder.errors import CheckFailed
 from tests.hw4.settings import SETTINGS
 
@@ -120,16 +119,6 @@ def load_into_net(raw: dict[str, Any]) -> nn.Module:
 
 
 # ------------------------------------------------------------------------------ 2.4's checkpoint
-@dataclass(frozen=True)
-class CheckpointScore:
-    """What 2.4's checkpoint check reports: the evaluation and notes, or why there is none."""
-
-    result: EvalResult | None
-    notes: tuple[str, ...]
-    official: bool = False  # scored on the whole official CIFAR-10 test set
-    failure: CheckFailed | None = None  # why it could not be scored (the score is then 0)
-
-
 def score_checkpoint(student: Any, options: Any) -> CheckpointScore:
     """Read the checkpoint in the worker, load it here, evaluate it (clean accuracy only).
 

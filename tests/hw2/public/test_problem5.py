@@ -32,11 +32,12 @@ import torch
 import torch.nn.functional as F
 
 from autograder.deeplearning import models
-from autograder.deeplearning.adversarial import EPS_8_OF_255, credit_fraction
+from autograder.deeplearning.adversarial import EPS_8_OF_255
 from autograder.deeplearning.allcnn import CIFAR10_MEAN, CIFAR10_STD, calibration_images
 from autograder.checks import CheckFailed, as_array, as_real, as_tuple, assert_no_mutations
 from autograder.decorators import leaderboard, number, partial_credit, weight
-from tests.hw2.checkpoint_grading import CheckpointScore, score_checkpoint
+from autograder.deeplearning.accuracy_credit import CheckpointScore, award_clean_accuracy
+from tests.hw2.checkpoint_grading import score_checkpoint
 from tests.hw2.settings import CHECKPOINT_RULE
 
 NEAR_ZERO = 1e-3                   # |gradient| below this fraction of the image's largest: either sign
@@ -424,28 +425,14 @@ def checkpoint_score(student, grading_options) -> CheckpointScore:
 def test_checkpoint_clean_accuracy(checkpoint_score, grading_options, score, leaderboard_value,
                                    feedback):
     """allcnn.pt: clean accuracy on the CIFAR-10 test set (the rule is set below, from the settings)."""
-    if checkpoint_score.failure:
-        raise checkpoint_score.failure
-    result = checkpoint_score.result
-    full, zero = CHECKPOINT_RULE.full_credit_accuracy, CHECKPOINT_RULE.zero_credit_accuracy
-    fraction = credit_fraction(result.clean_accuracy, full, zero)
-    score.set(fraction)
-    leaderboard_value.set(round(100 * result.clean_accuracy, 2))
-    summary = (f"Clean accuracy {result.clean_accuracy:.2%} on {result.images:,} test images "
-               f"({result.clean_correct:,} correct), in float32 on {result.device}. Rule: all points "
-               f"at {full:.0%} or more, none at {zero:.0%} or less, linear in between: "
-               f"{fraction:.1%} of the points.")
-    notes = "".join(f"\n- {note}" for note in checkpoint_score.notes)
-    if fraction < 1.0 or not checkpoint_score.official:
-        raise CheckFailed(summary + notes)
-    feedback.note(summary + notes)
+    if checkpoint_score.result is not None:
+        leaderboard_value.set(round(100 * checkpoint_score.result.clean_accuracy, 2))
+    award_clean_accuracy(checkpoint_score, CHECKPOINT_RULE, score, feedback)
 
 
 # The check's name in results.json states the rule of assignment.toml [checks.checkpoint].
-test_checkpoint_clean_accuracy.__doc__ = (
-    "allcnn.pt: clean accuracy on the CIFAR-10 test set (20 points at "
-    f"{CHECKPOINT_RULE.full_credit_accuracy:.0%} or more, linear to 0 at "
-    f"{CHECKPOINT_RULE.zero_credit_accuracy:.0%}).")
+test_checkpoint_clean_accuracy.__doc__ = CHECKPOINT_RULE.check_name(
+    "allcnn.pt: clean accuracy on the CIFAR-10 test set", 20)
 
 
 @number("5.a")

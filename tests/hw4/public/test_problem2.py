@@ -43,10 +43,9 @@ from autograder.boundary.modules import ModuleInfo, ProbeFailure
 from autograder.checks import CheckFailed, as_array, as_int, as_real, type_name
 from autograder.decorators import number, partial_credit, weight
 from autograder.deeplearning import models, recipes
-from autograder.deeplearning.adversarial import credit_fraction
+from autograder.deeplearning.accuracy_credit import CheckpointScore, award_clean_accuracy
 from tests.hw4.checkpoint_grading import (
     CHECKPOINT,
-    CheckpointScore,
     score_checkpoint,
     tutorial_net,
     tutorial_net_bn_dropout,
@@ -381,24 +380,9 @@ def checkpoint_score(student, grading_options) -> CheckpointScore:
 @partial_credit(3)
 def test_checkpoint_accuracy(checkpoint_score, score, feedback):
     """cifar_net.pt: clean accuracy on the CIFAR-10 test set (the rule is set below, from the settings)."""
-    if checkpoint_score.failure:
-        raise checkpoint_score.failure
-    result = checkpoint_score.result
-    full, zero = CHECKPOINT_RULE.full_credit_accuracy, CHECKPOINT_RULE.zero_credit_accuracy
-    fraction = credit_fraction(result.clean_accuracy, full, zero)
-    score.set(fraction)
-    summary = (f"Clean accuracy {result.clean_accuracy:.2%} on {result.images:,} test images "
-               f"({result.clean_correct:,} correct), in float32 on {result.device}. Rule: all points "
-               f"at {full:.0%} or more, none at {zero:.0%} or less, linear in between: "
-               f"{fraction:.1%} of the points.")
-    notes = "".join(f"\n- {note}" for note in checkpoint_score.notes)
-    if fraction < 1.0 or not checkpoint_score.official:
-        raise CheckFailed(summary + notes)
-    feedback.note(summary + notes)
+    award_clean_accuracy(checkpoint_score, CHECKPOINT_RULE, score, feedback)
 
 
 # The check's name in results.json states the rule of assignment.toml [checks.checkpoint].
-test_checkpoint_accuracy.__doc__ = (
-    f"{CHECKPOINT}: clean accuracy of the trained Net on the CIFAR-10 test set (3 points at "
-    f"{CHECKPOINT_RULE.full_credit_accuracy:.0%} or more, linear to 0 at "
-    f"{CHECKPOINT_RULE.zero_credit_accuracy:.0%}).")
+test_checkpoint_accuracy.__doc__ = CHECKPOINT_RULE.check_name(
+    f"{CHECKPOINT}: clean accuracy of the trained Net on the CIFAR-10 test set", 3)
