@@ -2,7 +2,7 @@
 
 The class is built from the repository's own HW2 folders: copies of the reference, the template
 and the bundled example, and the reference with each self-test variant appended
-(`selftests/hw2/variants`, as `selftests/grading.py: submission_with_override` builds them), up to
+(`selftests/hw2/variants`, as `selftests/variants.py: with_overrides` builds them), up to
 `--count` submissions. The same folders are graded by
 
   1. a shell loop: `for d in ...; do python -m autograder grade $d --results ...; done`
@@ -34,7 +34,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from selftests.grading import submission_with_override  # noqa: E402
+from selftests.variants import with_overrides  # noqa: E402
 
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pt")
 
@@ -57,9 +57,7 @@ def build_class(root: Path, count: int, problems: list[str] | None) -> list[str]
         else:
             variant = variants[(index - len(plain)) % len(variants)]
             name = f"v{index:03d}-{variant.parent.name}-{variant.stem}"
-            with tempfile.TemporaryDirectory() as scratch:
-                folder = submission_with_override(Path(scratch), variant.parent.name, variant)
-                shutil.move(str(folder), root / name)
+            with_overrides(REPO / "reference" / "hw2", root / name, {variant.parent.name: variant})
         names.append(name)
     return names
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,12 +41,3 @@ def failing_outputs(results: dict, label: str) -> str:
     """The feedback of a part's failed tests, to show when a self-test's expectation is not met."""
     return "\n".join(f"- {t['name']}: {t.get('output', '')[:300]}" for t in results["tests"]
                      if t["number"] == label and t["score"] < t["max_score"])
-
-
-def submission_with_override(tmp: Path, problem: str, override: Path) -> Path:
-    """The reference submission with one file's functions redefined by `override` (appended)."""
-    folder = tmp / "submission"
-    shutil.copytree(REPO / "reference" / "hw2", folder, ignore=shutil.ignore_patterns("__pycache__", "*.pt"))
-    target = folder / f"{problem}.py"
-    target.write_text(target.read_text() + "\n\n# ---- variant override ----\n" + override.read_text())
-    return folder
