@@ -26,6 +26,7 @@ from autograder.recording import GradingSession
 from autograder.errors import ConfigurationError, GraderError
 from autograder.results import Results, fallback_document, validate, write_json_atomic
 from autograder.boundary.sandbox import reap_all
+from autograder.boundary.sandbox.template import fork_early
 from autograder.boundary.submission import Submission, find_submission
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -195,6 +196,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """Grade, print the table; 0 whenever grading finished, 1 if the grader itself failed."""
+    fork_early()  # before any check is loaded: workers then start without importing torch again
     try:
         results = grade(args.submission, args.results, data_dir=args.data, device=args.device,
                         eval_limit=args.eval_limit, only=args.only, tests_root=args.tests,

@@ -25,6 +25,7 @@ from autograder.course import add_assignment_argument, find_assignment
 from autograder.grade import DEVICES, grade
 from autograder.results import Results, TestResult, format_points
 from autograder.boundary.sandbox import reap_all
+from autograder.boundary.sandbox.template import fork_early
 
 DEFAULT_FIGURES_DIR = Path("check-figures")  # relative to where `check` runs
 _MISSING_PREFIX = "<missing "  # node id of the stand-in `fill_missing_parts` adds for a shortfall
@@ -206,6 +207,7 @@ def run_command(args: argparse.Namespace) -> int:
     """Print the report; 0 whenever the checks ran (whatever the score), 1 if the grader failed."""
     print(f"Running the public checks on {args.folder.resolve()} (a minute or two)...",
           file=sys.stderr, flush=True)
+    fork_early()  # before any check is loaded: workers then start without importing torch again
     try:
         report = check(args.folder, data_dir=args.data, device=args.device,
                        eval_limit=args.eval_limit, only=args.only, results_path=args.results,

@@ -8,7 +8,9 @@ a grading process is reused (`regrade`). This prints, on one core (`taskset -c 0
   2. `python -m autograder grade reference/NAME` without a checkpoint: one whole grading, best of
      --repeat runs;
 
-and their ratio. Numbers are printed, never asserted.
+and their ratio. Both run in the small environment Gradescope's `run_autograder` gives the grader
+(plain variables only), in which the grader forks its workers' template from itself. Numbers are
+printed, never asserted.
 
     .venv/bin/python benchmarks/bench_one_grading.py                 # HW2, the default
     .venv/bin/python benchmarks/bench_one_grading.py --assignment hw4
@@ -16,6 +18,7 @@ and their ratio. Numbers are printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -24,11 +27,15 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from autograder.boundary.sandbox.environment import plain_environment  # noqa: E402
 
 
 def timed(command: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=plain_environment(os.environ))
     return time.perf_counter() - started
 
 

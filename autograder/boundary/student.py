@@ -32,6 +32,7 @@ from autograder.boundary.replies import (
 )
 from autograder.errors import CheckFailed
 from autograder.boundary.sandbox import Limits, Sandbox, Watchdog, reap_all
+from autograder.boundary.sandbox.template import ForkedWorker, TemplateError, template_for
 from autograder.boundary.submission import Submission
 
 ENGINE_ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +77,7 @@ class Student:
         self._log_path = self.workdir / "worker-output.log"
         self.sandbox = Sandbox(dict(submission.files), submission.root, limits=limits, isolate=isolate)
         self.confinement: dict[str, Any] = {}  # what the last worker applied to itself
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen | ForkedWorker | None = None
         self._watchdog: Watchdog | None = None
         self._to_worker = self._from_worker = -1
         self._imported: set[str] = set()            # modules known to import within a deadline
@@ -223,14 +224,17 @@ class Student:
         log = open(self._log_path, "wb")  # a fresh log per worker: its tail explains its crash
         sandbox = self.sandbox
         gpu = self.device != "cpu" and any(os.path.exists(p) for p in _GPU_DEVICES)
+        submission = str(sandbox.submission) if import_submission else ""
         try:
-            self._process = subprocess.Popen(
-                [sys.executable, "-I", "-B", "-c", _BOOT, str(sandbox.engine),
-                 sandbox.worker_config(gpu=gpu), str(to_worker_r), str(from_worker_w),
-                 str(sandbox.submission) if import_submission else ""],
-                pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, cwd=sandbox.home, env=sandbox.environment(),
-                start_new_session=True)
+            self._process = self._fork_from_template(
+                sandbox.worker_config(gpu=gpu), submission, (to_worker_r, from_worker_w, log.fileno()))
+            if self._process is None:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-I", "-B", "-c", _BOOT, str(sandbox.engine),
+                     sandbox.worker_config(gpu=gpu), str(to_worker_r), str(from_worker_w), submission],
+                    pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=log,
+                    stderr=subprocess.STDOUT, cwd=sandbox.home, env=sandbox.environment(),
+                    start_new_session=True)
         finally:
             log.close()
             os.close(to_worker_r)
@@ -254,6 +258,20 @@ class Student:
             _, detail = self._kill()
             raise WorkerStartError("the process that runs student code could not start: "
                                    + detail + self._log_tail()) from None
+
+    def _fork_from_template(self, config: str, submission: str,
+                            fds: tuple[int, int, int]) -> ForkedWorker | None:
+        """A worker forked from this process's template (`autograder.boundary.sandbox.template`),
+        or None: then a fresh interpreter starts (no template, or it failed)."""
+        template = template_for(self.sandbox.limits.threads)
+        if template is None:
+            return None
+        try:
+            return template.start_worker(config=config, submission=submission, engine=self.sandbox.engine,
+                                         env=self.sandbox.environment(), cwd=self.sandbox.home, fds=fds)
+        except TemplateError as error:
+            print(f"autograder: {error}; starting a fresh worker instead", file=sys.stderr)
+            return None
 
     def _kill(self) -> tuple[str, str]:
         """Kill the worker, its process group and every process of its user (or session); reap

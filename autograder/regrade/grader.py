@@ -141,6 +141,9 @@ def serve(options: dict[str, Any], requests: Connection, replies: Connection) ->
 def main(argv: list[str]) -> int:
     options = json.loads(argv[0])
     _die_with_parent(int(options["parent"]))
+    from autograder.boundary.sandbox.template import fork_early
+
+    fork_early()  # before any submission or check: every grading's workers fork from it
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver decides; it stops us with SIGTERM
     try:

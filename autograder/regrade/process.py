@@ -20,13 +20,13 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from autograder.boundary.sandbox.environment import THREAD_VARIABLES, plain_environment
 from autograder.course import COURSE_ROOT
 from autograder.regrade.files import passable_folder
 from autograder.results import fallback_document
 
 STOP_GRACE_S = 10.0
 LOG_TAIL = 20_000
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 Outcome = dict[str, Any]  # id, status, document (results.json), log, seconds, worker
 
@@ -67,7 +67,9 @@ class GradingProcess:
         self.options = options
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
-        env = dict(os.environ, TMPDIR=str(self.folder))
+        # plain variables only: no token of the driver's reaches a grading (whose workers'
+        # template is forked from it, see autograder.boundary.sandbox.environment)
+        env = dict(plain_environment(os.environ), TMPDIR=str(self.folder))
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(COURSE_ROOT), env.get("PYTHONPATH")]))
         for name in THREAD_VARIABLES:
             env.setdefault(name, str(threads))

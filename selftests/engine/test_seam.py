@@ -125,14 +125,26 @@ def sleep_forever():
 def exit_now(code):
     os._exit(code)
 
+def reply_pipe():
+    """The worker's reply pipe, as student code can find it: the write end of a pipe."""
+    import fcntl
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        try:
+            is_pipe = os.readlink(f"/proc/self/fd/{name}").startswith("pipe:")
+            flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        except OSError:
+            continue
+        if fd > 2 and is_pipe and flags & os.O_ACCMODE == os.O_WRONLY:
+            return fd
+
 def forge_reply():
-    sys.path.insert(0, sys.argv[1])
-    from autograder.boundary import wire
-    wire.write_message(int(sys.argv[-2]), {"ok": True, "id": "0" * 16, "value": 100.0})
+    from autograder.boundary import wire  # the worker has imported it
+    wire.write_message(reply_pipe(), {"ok": True, "id": "0" * 16, "value": 100.0})
     return 1.0
 
 def garbage():
-    os.write(int(sys.argv[-2]), b"\\xff" * 64)
+    os.write(reply_pipe(), b"\\xff" * 64)
     time.sleep(5)
 
 def hog_memory(megabytes_per_step):

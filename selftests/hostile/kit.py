@@ -47,11 +47,14 @@ def grader_commands():
 
 
 def results_paths():
-    """Where the grader writes results.json: Gradescope's path and any `--results` argument."""
+    """Where the grader writes results.json: Gradescope's path and any `--results` argument in
+    this case's arena (self-tests grade cases in parallel, each in a world-writable arena, and a
+    case must not forge another case's results: on Gradescope one grading has the machine)."""
+    arena = os.path.dirname(MARKER) + os.sep
     paths = {"/autograder/results/results.json"}
     for _, args in grader_commands():
         for flag, value in zip(args, args[1:]):
-            if flag == b"--results":
+            if flag == b"--results" and value.decode(errors="replace").startswith(arena):
                 paths.add(value.decode(errors="replace"))
     return sorted(paths)
 

@@ -16,9 +16,13 @@ that user can read, and a process that leaves the worker's session survives it.
     workspace   `Sandbox` (folders, limits, environment), `Watchdog`, `reap_all`
     procfs      finding the sandbox's processes and files from /proc, killing, measuring
     confine     the worker's side: limits, network, seccomp, user switch (runs in the child)
+    template    workers forked from a process that imported torch once, holding nothing secret
+    environment the workers' fixed environment; which grader environments may fork a template
 
 `python -m autograder.boundary.sandbox setup` does root's setup once (setup.sh); `... limits` prints the
 limits in force (set them with AUTOGRADER_WORKER_<NAME>, e.g. AUTOGRADER_WORKER_MEMORY_MB=2048).
+AUTOGRADER_FRESH_WORKERS=1 starts every worker as a fresh interpreter instead of a fork of the
+template (slower by torch's import at every worker start; the same confinement either way).
 """
 from __future__ import annotations
 

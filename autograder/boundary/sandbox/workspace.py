@@ -18,6 +18,7 @@ import weakref
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from autograder.boundary.sandbox.environment import base_environment
 from autograder.boundary.sandbox.machine import Identity, SandboxError, acquire_identity, prepare_machine
 from autograder.boundary.sandbox.procfs import (
     SCRATCH_DIRS, Match, disk_usage, kill_matching, owned, processes, proportional_memory,
@@ -124,15 +125,9 @@ class Sandbox:
 
     def environment(self) -> dict[str, str]:
         """A small, explicit environment: nothing of the grader's (tokens, paths) reaches students."""
-        threads = str(self.limits.threads)
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(self.home),
-               "TMPDIR": str(self.home), "XDG_CACHE_HOME": str(self.home / ".cache"),
-               "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "AUTOGRADER_WORKER_THREADS": threads}
-        for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                     "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
-            env[name] = threads
-        if "CUDA_VISIBLE_DEVICES" in os.environ:
-            env["CUDA_VISIBLE_DEVICES"] = os.environ["CUDA_VISIBLE_DEVICES"]
+        env = base_environment(self.limits.threads)
+        env.update({"HOME": str(self.home), "TMPDIR": str(self.home),
+                    "XDG_CACHE_HOME": str(self.home / ".cache")})
         return env
 
     def kill_all(self, *, spare: int | None = None) -> bool:
