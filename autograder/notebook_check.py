@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +45,24 @@ class NotebookCheck:
     text: str
     results: dict[str, Any]
     notebook: str
+    _shown_in: list[Any] = field(default_factory=lambda: [None], repr=False, compare=False)
 
     def __repr__(self) -> str:
         return self.text
 
     def _repr_html_(self) -> str:
         return render_html(self.results, self.text, self.notebook)
+
+    def _ipython_display_(self) -> None:
+        """Shown once per cell: `check()` shows it, and when the call ends its cell, IPython's
+        showing of the value does not repeat it (a later cell's `report` shows it again)."""
+        cell = _execution_count()
+        if cell is not None and self._shown_in[0] == cell:
+            return
+        self._shown_in[0] = cell
+        from IPython.display import HTML, display
+
+        display(HTML(self._repr_html_()))
 
 
 def check(*problems: str, checkpoint: str | Path | None = None, data: str | Path | None = None,
@@ -103,11 +115,16 @@ def notebook_code() -> tuple[str | None, list[str]]:
         raise NotebookCheckError("autograder.check() runs in a notebook; in a terminal, run "
                                  "`python -m autograder check` in your folder instead")
     for candidate in [shell.user_ns.get(name) for name in _SESSION_NAMES] + [os.environ.get("JPY_SESSION_NAME")]:
-        if isinstance(candidate, str) and candidate.endswith(".ipynb") and Path(candidate).is_file():
-            notebook = json.loads(Path(candidate).read_text(encoding="utf-8"))
-            cells = ["".join(cell.get("source", "")) for cell in notebook.get("cells", [])
-                     if cell.get("cell_type") == "code"]
-            return Path(candidate).name, cells
+        if not (isinstance(candidate, str) and candidate.endswith(".ipynb")):
+            continue
+        # a full path (Jupyter Server 2, VS Code), or one relative to the server's root (older
+        # servers), whose notebook is then the one of that name in the kernel's folder
+        for path in (Path(candidate), Path.cwd() / Path(candidate).name):
+            if path.is_file():
+                notebook = json.loads(path.read_text(encoding="utf-8"))
+                cells = ["".join(cell.get("source", "")) for cell in notebook.get("cells", [])
+                         if cell.get("cell_type") == "code"]
+                return path.name, cells
     history = list(shell.history_manager.input_hist_raw)[1:-1]  # [0] is empty; [-1] calls check
     return None, [cell for cell in history if cell.strip()]
 
@@ -179,27 +196,46 @@ def _copy_folder(source: Path, destination: Path, *, skip: Callable[[Path], bool
 # ------------------------------------------------------------------------------ showing it
 def _display(report: NotebookCheck) -> None:
     try:
-        from IPython.display import HTML, display
+        import IPython.display  # noqa: F401
     except ImportError:
         print(report.text)
         return
-    display(HTML(report._repr_html_()))
+    report._ipython_display_()
+
+
+def _execution_count() -> int | None:
+    shell = _shell()
+    return getattr(shell, "execution_count", None) if shell is not None else None
 
 
 def render_html(results: dict[str, Any], text: str, notebook: str) -> str:
-    """The per-part table as HTML, then the command line's full report (what was lost and why,
-    what is still to come, the notebook's left-out statements), every text escaped."""
+    """The per-part table as HTML, then the rest of the command line's report (what was lost and
+    why, what is still to come, the notebook's left-out statements), every text escaped."""
     parts: dict[str, list[float]] = {}
     for test in results.get("tests", []):
         totals = parts.setdefault(str(test.get("number", "")), [0.0, 0.0])
         totals[0] += float(test.get("score", 0))
         totals[1] += float(test.get("max_score", 0))
-    rows = "".join(f"<tr><td>{html.escape(label)}</td><td>{_points(s)}/{_points(t)}</td>"
-                   f"<td>{'all checks passed' if s >= t else 'points lost (see below)'}</td></tr>"
+    cell = '<td style="text-align:left">'
+    rows = "".join(f"<tr>{cell}{html.escape(label)}</td>{cell}{_points(s)}/{_points(t)}</td>"
+                   f"{cell}{'all checks passed' if s >= t else 'points lost (see below)'}</td></tr>"
                    for label, (s, t) in parts.items())
+    earned, possible = (sum(values[i] for values in parts.values()) for i in (0, 1))
+    rows += f"<tr>{cell}<b>total</b></td>{cell}<b>{_points(earned)}/{_points(possible)}</b></td>{cell}</td></tr>"
+    head = "".join(f'<th style="text-align:left">{name}</th>' for name in ("part", "score", "result"))
     return (f'<div class="autograder-check"><p>Public checks on <code>{html.escape(notebook)}</code>'
-            f"</p><table><thead><tr><th>part</th><th>score</th><th>result</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table><pre>{html.escape(text)}</pre></div>")
+            f"</p><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+            f'<pre style="font-family:monospace">{html.escape(_without_table(text))}</pre></div>')
+
+
+def _without_table(text: str) -> str:
+    """The report's text less its first line and its table, which the HTML shows already."""
+    lines = text.splitlines()[1:]
+    start = next((i for i, line in enumerate(lines) if line.startswith("part ")), None)
+    end = next((i for i, line in enumerate(lines) if line.startswith("total ")), None)
+    if start is not None and end is not None and start < end:
+        lines = lines[:start] + lines[end + 1:]
+    return "\n".join(lines).strip("\n")
 
 
 def _points(value: float) -> str:

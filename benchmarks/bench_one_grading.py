@@ -5,8 +5,10 @@ once more for the worker that runs student code; a class regrade pays that per s
 a grading process is reused (`regrade`). This prints, on one core (`taskset -c 0` where it exists):
 
   1. `python -c "import torch, torchvision, sympy"`: the bare import, best of --repeat runs;
-  2. `python -m autograder grade reference/NAME` without a checkpoint: one whole grading, best of
-     --repeat runs;
+  2. `python -m autograder grade` of one submission without a checkpoint: one whole grading, best
+     of --repeat runs. `--submission reference` (the default), `template` (the blank template) or
+     `crashing` (every file only `def __getattr__(name): os._exit(1)`, so that every call kills
+     its worker and the next one needs a new worker);
 
 and their ratio. Both run in the small environment Gradescope's `run_autograder` gives the grader
 (plain variables only), in which the grader forks its workers' template from itself. Numbers are
@@ -43,20 +45,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assignment", default="hw2")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--submission", choices=("reference", "template", "crashing"), default="reference")
     args = parser.parse_args()
     pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
     python = [*pin, sys.executable]
     imports = min(timed([*python, "-c", "import torch, torchvision, sympy"]) for _ in range(args.repeat))
     with tempfile.TemporaryDirectory(prefix="bench-one-grading-") as scratch:
         folder = Path(scratch) / "submission"
-        shutil.copytree(REPO / "reference" / args.assignment, folder,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pt", "train_*"))
+        source = REPO / ("reference" if args.submission == "reference" else "student_template") / args.assignment
+        shutil.copytree(source, folder, ignore=shutil.ignore_patterns("__pycache__", "*.pt", "train_*"))
+        if args.submission == "crashing":
+            for path in folder.glob("*.py"):
+                path.write_text("import os\n\n\ndef __getattr__(name):\n    os._exit(1)\n")
         grading = min(timed([*python, "-m", "autograder", "grade", str(folder), "--assignment", args.assignment,
                              "--results", str(Path(scratch) / "results.json")]) for _ in range(args.repeat))
     core = "one core" if pin else "all cores (taskset not found)"
     print(f"{args.assignment}, {core}, best of {args.repeat}:")
     print(f"  import torch, torchvision, sympy   {imports:6.2f} s")
-    print(f"  one grading of the reference       {grading:6.2f} s")
+    print(f"  {'one grading (' + args.submission + ')':<35}{grading:6.2f} s")
     print(f"  ratio                              {grading / imports:6.2f}x  (goal: at most 3x)")
     return 0
 

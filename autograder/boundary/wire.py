@@ -136,7 +136,11 @@ def encode(value: Any, context: EncodeContext | None = None) -> tuple[Any, list[
         from autograder.deeplearning.recipes import Recipe
 
         if kind is ModelSpec:
-            return {"$t": "model", "recipe": obj.as_dict()}
+            from autograder.deeplearning.models import prebuilt_state
+
+            state = prebuilt_state(obj)
+            return {"$t": "model", "recipe": obj.as_dict(),
+                    **({"state": walk(state, depth + 1)} if state is not None else {})}
         if kind is Recipe:
             return {"$t": "recipe", "recipe": walk(obj.as_dict(), depth + 1)}
         return {"$t": "opaque", "type": _describe_type(obj)}
@@ -195,7 +199,7 @@ def _encode_sympy(obj: Any) -> Any:
 
 # ----------------------------------------------------------------------------------- decoding
 def decode(tree: Any, buffers: list[bytes], *,
-           build_model: Callable[[dict], Any] | None = None,
+           build_model: Callable[[dict, dict | None], Any] | None = None,
            build_recipe: Callable[[dict], Any] | None = None,
            rebuild_sympy: Callable[[Any], Any] | None = None) -> Any:
     """Rebuild a value from an untrusted tree: only the plain types listed in the module doc.
@@ -243,9 +247,10 @@ def decode(tree: Any, buffers: list[bytes], *,
             return rebuild_sympy(node.get("tree")) if rebuild_sympy else SymbolicTree(node.get("tree"))
         if tag == "model" and build_model is not None:
             recipe = node.get("recipe")
-            if type(recipe) is not dict:
+            state = walk(node["state"], depth + 1) if "state" in node else None
+            if type(recipe) is not dict or not (state is None or type(state) is dict):
                 raise WireError("bad model recipe")
-            return build_model(recipe)
+            return build_model(recipe, state)
         if tag == "recipe" and build_recipe is not None:
             recipe = walk(node.get("recipe"), depth + 1)
             if type(recipe) is not dict:

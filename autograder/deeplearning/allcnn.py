@@ -7,7 +7,7 @@ the student's class: it builds this one and loads only tensors into it.
 from __future__ import annotations
 
 import functools
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import torch
 from torch import nn
@@ -143,17 +143,23 @@ def _seeded_state(seed: int, mean: tuple[float, ...] | None,
             for name, tensor in model.state_dict().items()}
 
 
-def build_allcnn(seed: int, mean: Sequence[float] | None = None,
-                 std: Sequence[float] | None = None) -> nn.Module:
-    """A deterministic All-CNN for `seed`, in eval mode, normalizing inside when mean/std are given.
-
-    The same seed gives bit-identical float32 weights and buffers in the grader and in the worker.
-    """
+def seeded_state(seed: int, mean: Sequence[float] | None = None,
+                 std: Sequence[float] | None = None) -> dict[str, torch.Tensor]:
+    """The weights and buffers `build_allcnn(seed, mean, std)` loads (computed once per process)."""
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise TypeError("seed must be an int")
+    return _seeded_state(seed, tuple(float(v) for v in mean) if mean is not None else None,
+                         tuple(float(v) for v in std) if std is not None else None)
+
+
+def build_allcnn(seed: int, mean: Sequence[float] | None = None, std: Sequence[float] | None = None,
+                 *, state: Mapping[str, torch.Tensor] | None = None) -> nn.Module:
+    """A deterministic All-CNN for `seed`, in eval mode, normalizing inside when mean/std are given.
+
+    The same seed gives bit-identical float32 weights and buffers in the grader and in the worker;
+    `state` is `seeded_state(seed, mean, std)` computed elsewhere (the grader's, sent along).
+    """
     model = AllCNN()
-    key = (tuple(float(v) for v in mean) if mean is not None else None,
-           tuple(float(v) for v in std) if std is not None else None)
-    model.load_state_dict(_seeded_state(seed, *key))
+    model.load_state_dict(seeded_state(seed, mean, std) if state is None else state)
     model = with_normalization(model, mean, std)
     return model.eval()

@@ -7,6 +7,7 @@ a syntax error is named; the HTML table has one row per part.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -38,11 +39,12 @@ def folder(shipped, tmp_path: Path) -> Path:
     return destination
 
 
-def run_notebook(folder: Path, cells: list[str], name: str) -> nbformat.NotebookNode:
+def run_notebook(folder: Path, cells: list[str], name: str, **kernel: object) -> nbformat.NotebookNode:
+    """Save the cells as `name` and run them in a fresh kernel (`kernel`: e.g. its `env`)."""
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell) for cell in cells])
     nbformat.write(notebook, folder / name)
     NotebookClient(notebook, timeout=600, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+                   resources={"metadata": {"path": str(folder)}}).execute(**kernel)
     return notebook
 
 
@@ -88,7 +90,8 @@ def test_a_check_from_the_notebook_gives_the_command_lines_table_without_rerunni
     assert outputs(notebook.cells[2], "error") == ""
     table = _Table()
     table.feed(outputs(notebook.cells[2], "text/html"))
-    assert table.rows == [["part", "score", "result"], ["7", "3/3", "all checks passed"]]
+    assert table.rows == [["part", "score", "result"], ["7", "3/3", "all checks passed"], ["total", "3/3", ""]]
+    assert "part   score" not in outputs(notebook.cells[2], "text/html")  # the table is not shown twice
     assert (folder / "ran.txt").read_text() == "by the kernel\n"  # the kernel's run, not the check's
     in_notebook = outputs(notebook.cells[3], "stream")
     assert "problem7.ipynb (definitions only)" in in_notebook  # the cells the kernel ran
@@ -100,6 +103,27 @@ def test_a_check_from_the_notebook_gives_the_command_lines_table_without_rerunni
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert _table_lines(in_notebook) == _table_lines(completed.stdout) == \
         ["part   score  result", "7        3/3  all checks passed", "total    3/3"]
+
+
+def test_under_a_jupyter_server_the_saved_notebook_is_checked(folder) -> None:
+    """A Jupyter server tells its kernels which notebook they run (JPY_SESSION_NAME, which
+    ipykernel also shows as `__session__`): the saved file is checked, not what the kernel ran,
+    and the check says which file it read."""
+    reference = (REPO / "reference" / "hw4" / "problem7.py").read_text()
+    saved = folder / "pennkey_hw4_problem7.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(reference)]), saved)
+    stale = "def conv_layer_counts(K, C, F):\n    return 0, 0"  # what this kernel ran instead
+    cells = [reference.replace("def conv_layer_counts", "def _unused"), stale,
+             "import autograder\nautograder.check('problem7')"]
+    env = {**os.environ, "JPY_SESSION_NAME": str(saved)}
+    notebook = run_notebook(folder, cells, "scratch.ipynb", env=env)
+    assert outputs(notebook.cells[2], "error") == ""
+    shown = notebook.cells[2].outputs
+    assert len(shown) == 1, shown  # check() shows its table; its value ending the cell is not shown again
+    table = _Table()
+    table.feed(outputs(notebook.cells[2], "text/html"))
+    assert table.rows[1:] == [["7", "3/3", "all checks passed"], ["total", "3/3", ""]]
+    assert "pennkey_hw4_problem7.ipynb" in outputs(notebook.cells[2], "text/html")
 
 
 def _table_lines(text: str) -> list[str]:

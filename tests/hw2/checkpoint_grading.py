@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograder.deeplearning.adversarial import (
-    ATTACKED_IMAGES_ON_CPU, EPS_8_OF_255, MAX_CHECKPOINT_BYTES, batch_statistics_accuracy,
+    ATTACKED_IMAGES_ON_CPU, EPS_8_OF_255, MAX_CHECKPOINT_BYTES, as_images, batch_statistics_accuracy,
     evaluate, pick_device, read_test_set,
 )
 from autograder.deeplearning.checkpoint import CheckpointError, load_into_allcnn
@@ -17,6 +17,7 @@ from autograder.deeplearning.accuracy_credit import CheckpointScore
 from autograder.errors import CheckFailed
 
 CHECKPOINT = "allcnn.pt"
+DIAGNOSTIC_IMAGES = 1000
 
 
 def score_checkpoint(student: Any, options: Any) -> CheckpointScore:
@@ -54,7 +55,10 @@ def score_checkpoint(student: Any, options: Any) -> CheckpointScore:
     if options.eval_limit:
         notes.append(f"scored on the first {result.images:,} test images only (--eval-limit "
                      f"{options.eval_limit}); the real grade uses all 10,000")
-    if result.clean_accuracy < 0.2:
+    hint = _normalization_hint(raw, split, result.clean_accuracy, device) \
+        if raw.get("mean") is None and result.clean_accuracy < 0.5 else []
+    notes += hint
+    if result.clean_accuracy < 0.2 and not hint:  # batch statistics would hide a missing normalization
         batch_stats = batch_statistics_accuracy(model, split.images[:1000], split.labels[:1000],
                                                 device=device)
         if batch_stats >= result.clean_accuracy + 0.2:
@@ -64,3 +68,23 @@ def score_checkpoint(student: Any, options: Any) -> CheckpointScore:
                 "(the All-CNN puts dropout before batch norm). Re-estimate them with dropout off "
                 "before saving: see the docstring of save_checkpoint in the template")
     return CheckpointScore(result, tuple(notes), official=split.official and not options.eval_limit)
+
+
+def _normalization_hint(raw: dict[str, Any], split: Any, accuracy: float, device: Any) -> list[str]:
+    """A checkpoint saved without the mean/std it was trained with scores near chance on [0, 1]
+    images; normalized with the test images' own per-channel statistics (about what a training
+    set's are) it scores far better. Then say so, and how to save it."""
+    images = as_images(split.images[:DIAGNOSTIC_IMAGES]).double()
+    images = images / 255.0 if split.images.dtype.kind == "u" else images
+    mean = images.mean(dim=(0, 2, 3)).tolist()
+    std = images.std(dim=(0, 2, 3)).clamp_min(1e-3).tolist()
+    normalized = evaluate(load_into_allcnn({**raw, "mean": mean, "std": std}),
+                          split.images[:DIAGNOSTIC_IMAGES], split.labels[:DIAGNOSTIC_IMAGES],
+                          None, device=device)
+    if normalized.clean_accuracy < accuracy + 0.2:
+        return []
+    return [f"**the checkpoint lacks the normalization it was trained with**: on [0, 1] images it "
+            f"scores {accuracy:.1%}, but normalized with the test images' own per-channel mean and "
+            f"std it reaches {normalized.clean_accuracy:.1%} (first {normalized.images:,} images). "
+            "Save it with save_checkpoint(model, path, mean, std), giving the mean and std you "
+            "trained with; the grade uses what the file says"]

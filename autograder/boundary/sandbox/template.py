@@ -23,6 +23,7 @@ closes the socket (or dies), killing the workers it forked.
 """
 from __future__ import annotations
 
+import atexit
 import ctypes
 import json
 import os
@@ -173,6 +174,14 @@ class Template:
 
 
 _templates: dict[tuple[int, str | None], Template] = {}
+
+
+@atexit.register
+def _close_all() -> None:
+    """End this process's templates and reap them, so that none is left to another parent."""
+    for template in list(_templates.values()):
+        template.close()
+    _templates.clear()
 
 
 def _key(threads: int) -> tuple[int, str | None]:

@@ -101,6 +101,18 @@ def test_data_parallel_with_mean_and_std_scores_the_same(tmp_path, trained_accur
     assert scored.failure is None
     assert scored.result.clean_accuracy == trained_accuracy[0]
     assert any("module." in note for note in scored.notes)
+    assert not any("lacks the normalization" in note for note in scored.notes)
+
+
+def test_a_checkpoint_saved_without_its_normalization_is_told_so(tmp_path, trained_accuracy) -> None:
+    """Trained on normalized images, saved as a bare state dict: it scores near chance on [0, 1]
+    images, and the feedback says what is missing and how to save it."""
+    original = torch.load(TRAINED, weights_only=True)
+    scored = score_file(tmp_path, lambda path: torch.save(original["state_dict"], path))
+    assert scored.result.clean_accuracy < trained_accuracy[0] - 0.2
+    warning = [note for note in scored.notes if "lacks the normalization it was trained with" in note]
+    assert len(warning) == 1 and "save_checkpoint(model, path, mean, std)" in warning[0]
+    assert not any("batch statistics" in note for note in scored.notes)  # not the cause here
 
 
 def test_random_initialisation_earns_nothing(tmp_path) -> None:
@@ -110,6 +122,7 @@ def test_random_initialisation_earns_nothing(tmp_path) -> None:
     assert accuracy <= SETTINGS.zero_credit_accuracy
     assert credit_fraction(accuracy, SETTINGS.full_credit_accuracy, SETTINGS.zero_credit_accuracy) == 0
     assert any("no 'mean'/'std'" in note for note in scored.notes)
+    assert not any("lacks the normalization" in note for note in scored.notes)  # near chance either way
 
 
 class RunsCode:
