@@ -91,6 +91,27 @@ def test_workers_are_forked_from_the_template_and_replaced_after_a_crash(tmp_pat
     assert first == second == template.pid
 
 
+def test_each_worker_gets_its_own_exit_status_whatever_order_they_end_in(tmp_path):
+    """The template reports every fork's end on one socket: waiting for one worker reads past
+    the others' ends without losing them."""
+    for name in "ab":
+        (tmp_path / name).mkdir()
+    students = [Student(make_submission(tmp_path / name, {"problem2.py": PROBE})) for name in "ab"]
+    try:
+        for student in students:
+            student.problem2.parent()
+        first, second = (student._process for student in students)
+        os.kill(first.pid, signal.SIGKILL)
+        time.sleep(0.3)
+        os.kill(second.pid, signal.SIGKILL)
+        time.sleep(0.3)  # both ends are reported, the first one first
+        assert second.wait() == -signal.SIGKILL
+        assert first.wait() == -signal.SIGKILL
+    finally:
+        for student in students:
+            student.close()
+
+
 def test_with_fresh_workers_asked_for_no_template_is_used(tmp_path, monkeypatch):
     monkeypatch.setenv(FRESH_WORKERS_VARIABLE, "1")
     student = Student(make_submission(tmp_path, {"problem2.py": PROBE}))

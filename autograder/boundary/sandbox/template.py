@@ -121,8 +121,8 @@ class Template:
         """The worker's exit status as Popen reports it, None while it runs (or if unknown)."""
         with self._lock:
             while pid not in self._exits and self.alive:
-                if not self._read(None if block else 0.0):
-                    break
+                if self._read(None if block else 0.0) is None and not block:
+                    break  # nothing more to read now
             return self._exits.pop(pid, None)
 
     def close(self) -> None:
@@ -143,15 +143,16 @@ class Template:
     def _expect(self, kinds: set[str], timeout: float) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while self.alive:
-            message = self._read(max(0.0, deadline - time.monotonic()), want=kinds)
-            if message:
+            message = self._read(max(0.0, deadline - time.monotonic()))
+            if message is not None and kinds & message.keys():
                 return message
             if time.monotonic() >= deadline:
                 break
         self._lost()
         raise TemplateError("the template did not answer")
 
-    def _read(self, timeout: float | None, want: set[str] = frozenset()) -> dict[str, Any] | None:
+    def _read(self, timeout: float | None) -> dict[str, Any] | None:
+        """The next message (an exit is also recorded), or None: nothing in time, or the end."""
         ready, _, _ = select.select([self._control], [], [], timeout)
         if not ready:
             return None
@@ -165,7 +166,7 @@ class Template:
         message = json.loads(data)
         if "exited" in message:
             self._exits[int(message["exited"])] = int(message["code"])
-        return message if want & message.keys() else None
+        return message
 
     def _lost(self) -> None:
         if self.alive:
