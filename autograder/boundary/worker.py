@@ -12,7 +12,6 @@ import hashlib
 import importlib
 import importlib.util
 import inspect
-import io
 import json
 import os
 import resource
@@ -26,13 +25,13 @@ import numpy as np
 import torch
 
 from autograder.boundary import modules, wire
+from autograder.boundary.capped_output import CappedText
 from autograder.deeplearning import models, recipes
 from autograder.errors import FileRejected
 from autograder.tasks import is_worker_task
 
 MAX_FORWARD_LOG = 10_000
 MAX_TRACEBACK_CHARS = 4_000
-MAX_PRINTED_BYTES = 4 * 2**20  # print() beyond this is dropped; raw writes to fd 1/2 hit RLIMIT_FSIZE
 
 
 class StudentCodeFailed(Exception):
@@ -354,61 +353,6 @@ def _limit_cpu_for_call(seconds: Any) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-class _CappedText(io.TextIOBase):
-    """sys.stdout/sys.stderr for student code: writes through to the log until a byte budget
-    shared by both is spent, then drops the rest (saying so once), never raising. `.buffer`
-    takes bytes under the same budget."""
-
-    budget = [MAX_PRINTED_BYTES]
-    encoding = "utf-8"
-    errors = "replace"
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-        self.buffer = _CappedBytes(self)
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text: str) -> int:
-        self.emit(str(text).encode("utf-8", "replace"))
-        return len(text)
-
-    def emit(self, data: bytes) -> None:
-        allowed = data[: max(0, self.budget[0])]
-        if self.budget[0] > 0 and len(allowed) < len(data):
-            allowed += b"\n[autograder: further output of this process was dropped]\n"
-        self.budget[0] -= len(data)
-        try:
-            if allowed:
-                os.write(self._fd, allowed)
-        except OSError:
-            pass
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-    def fileno(self) -> int:
-        return self._fd
-
-
-class _CappedBytes:
-    """The `.buffer` of a `_CappedText`."""
-
-    def __init__(self, text: _CappedText) -> None:
-        self._text = text
-
-    def write(self, data: bytes) -> int:
-        self._text.emit(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-
 def main(argv: list[str] | None = None, confinement: dict[str, Any] | None = None) -> None:
     """Entry point: `main([fd_in, fd_out, student_root], confinement)`, started (and confined by
     `autograder.confine`) by `autograder.boundary.student`."""
@@ -421,7 +365,7 @@ def main(argv: list[str] | None = None, confinement: dict[str, Any] | None = Non
         torch.set_num_interop_threads(threads)
     except RuntimeError:  # already fixed by an earlier parallel call
         pass
-    sys.stdout, sys.stderr = _CappedText(1), _CappedText(2)
+    sys.stdout, sys.stderr = CappedText(1), CappedText(2)
     import autograder.boundary.symbolic  # noqa: F401  (imported before any student code can shadow sympy)
 
     engine_root = str(Path(__file__).resolve().parents[2])

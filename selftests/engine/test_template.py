@@ -59,10 +59,16 @@ def crash():
 
 
 def _looks(tmp_path: Path) -> dict:
+    """What the worker reports of itself; its user as whether it is the sandbox's (parallel
+    graders take different sandbox users)."""
     tmp_path.mkdir()
     student = Student(make_submission(tmp_path, {"problem2.py": PROBE}))
     try:
-        return student.problem2.looks()
+        looks = student.problem2.looks()
+        identity = student.sandbox.identity
+        expected = (identity.uid, identity.gid) if identity else (os.getuid(), os.getgid())
+        looks["sandbox_user"] = (looks.pop("uid"), looks.pop("gid")) == expected
+        return looks
     finally:
         student.close()
 
@@ -72,7 +78,7 @@ def test_a_forked_worker_is_confined_exactly_as_a_fresh_one(tmp_path, monkeypatc
     monkeypatch.setenv(FRESH_WORKERS_VARIABLE, "1")
     fresh = _looks(tmp_path / "fresh")
     assert forked == fresh
-    assert forked["network"] == "PermissionError" and forked["seccomp"] == "2"
+    assert forked["sandbox_user"] and forked["network"] == "PermissionError" and forked["seccomp"] == "2"
     assert not forked["engine_on_path"]
 
 

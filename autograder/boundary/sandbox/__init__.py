@@ -17,6 +17,7 @@ that user can read, and a process that leaves the worker's session survives it.
     procfs      finding the sandbox's processes and files from /proc, killing, measuring
     confine     the worker's side: limits, network, seccomp, user switch (runs in the child)
     template    workers forked from a process that imported torch once, holding nothing secret
+    template_process   what runs in that process and its forks
     environment the workers' fixed environment; which grader environments may fork a template
 
 `python -m autograder.boundary.sandbox setup` does root's setup once (setup.sh); `... limits` prints the
