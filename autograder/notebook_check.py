@@ -196,11 +196,9 @@ def _copy_folder(source: Path, destination: Path, *, skip: Callable[[Path], bool
 # ------------------------------------------------------------------------------ showing it
 def _display(report: NotebookCheck) -> None:
     try:
-        import IPython.display  # noqa: F401
-    except ImportError:
+        report._ipython_display_()
+    except ImportError:  # no IPython: plain text
         print(report.text)
-        return
-    report._ipython_display_()
 
 
 def _execution_count() -> int | None:

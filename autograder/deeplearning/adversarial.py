@@ -223,6 +223,14 @@ def _autocast(device: torch.device, dtype: torch.dtype | None) -> contextlib.Abs
 
 
 @torch.no_grad()
+def channel_statistics(images: np.ndarray | torch.Tensor) -> tuple[list[float], list[float]]:
+    """Per-channel mean and standard deviation of (N, 3, H, W) images on the [0, 1] scale (uint8
+    divided by 255), in float64: about what a normalization fitted to such data would use."""
+    x = as_images(images)
+    x = x.double() / 255.0 if x.dtype == torch.uint8 else x.double()
+    return x.mean(dim=(0, 2, 3)).tolist(), x.std(dim=(0, 2, 3)).clamp_min(1e-3).tolist()
+
+
 def batch_statistics_accuracy(model: nn.Module, images: np.ndarray | torch.Tensor,
                               labels: np.ndarray | torch.Tensor, *, device: torch.device | str = "cpu",
                               batch_size: int = 200) -> float:

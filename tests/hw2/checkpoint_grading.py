@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograder.deeplearning.adversarial import (
-    ATTACKED_IMAGES_ON_CPU, EPS_8_OF_255, MAX_CHECKPOINT_BYTES, as_images, batch_statistics_accuracy,
+    ATTACKED_IMAGES_ON_CPU, EPS_8_OF_255, MAX_CHECKPOINT_BYTES, batch_statistics_accuracy, channel_statistics,
     evaluate, pick_device, read_test_set,
 )
 from autograder.deeplearning.checkpoint import CheckpointError, load_into_allcnn
@@ -59,7 +59,8 @@ def score_checkpoint(student: Any, options: Any) -> CheckpointScore:
         if raw.get("mean") is None and result.clean_accuracy < 0.5 else []
     notes += hint
     if result.clean_accuracy < 0.2 and not hint:  # batch statistics would hide a missing normalization
-        batch_stats = batch_statistics_accuracy(model, split.images[:1000], split.labels[:1000],
+        batch_stats = batch_statistics_accuracy(model, split.images[:DIAGNOSTIC_IMAGES],
+                                                split.labels[:DIAGNOSTIC_IMAGES],
                                                 device=device)
         if batch_stats >= result.clean_accuracy + 0.2:
             notes.append(
@@ -74,10 +75,7 @@ def _normalization_hint(raw: dict[str, Any], split: Any, accuracy: float, device
     """A checkpoint saved without the mean/std it was trained with scores near chance on [0, 1]
     images; normalized with the test images' own per-channel statistics (about what a training
     set's are) it scores far better. Then say so, and how to save it."""
-    images = as_images(split.images[:DIAGNOSTIC_IMAGES]).double()
-    images = images / 255.0 if split.images.dtype.kind == "u" else images
-    mean = images.mean(dim=(0, 2, 3)).tolist()
-    std = images.std(dim=(0, 2, 3)).clamp_min(1e-3).tolist()
+    mean, std = channel_statistics(split.images[:DIAGNOSTIC_IMAGES])
     normalized = evaluate(load_into_allcnn({**raw, "mean": mean, "std": std}),
                           split.images[:DIAGNOSTIC_IMAGES], split.labels[:DIAGNOSTIC_IMAGES],
                           None, device=device)

@@ -38,10 +38,9 @@ from typing import Any
 
 from autograder.boundary.sandbox.environment import THREAD_VARIABLES, base_environment, is_plain
 from autograder.boundary.sandbox.template_process import PRELOAD, become_template
-from autograder.boundary.sandbox.workspace import Limits
+from autograder.boundary.sandbox.machine import REPO_ROOT
+from autograder.boundary.sandbox.workspace import ENGINE_PACKAGE, Limits
 
-ENGINE_PACKAGE = Path(__file__).resolve().parents[2]   # autograder/
-REPO_ROOT = ENGINE_PACKAGE.parent
 START_TIMEOUT_S = 180.0
 REPLY_TIMEOUT_S = 30.0
 FRESH_WORKERS_VARIABLE = "AUTOGRADER_FRESH_WORKERS"  # "1": a fresh interpreter per worker
@@ -186,10 +185,14 @@ def _key(threads: int) -> tuple[int, str | None]:
     return threads, os.environ.get("CUDA_VISIBLE_DEVICES")
 
 
+def _fresh_workers_asked() -> bool:
+    return os.environ.get(FRESH_WORKERS_VARIABLE, "") not in ("", "0")
+
+
 def template_for(threads: int) -> Template | None:
     """This process's template for workers of `threads` threads, spawned if there is none yet;
     None when fresh workers were asked for or no template can start."""
-    if os.environ.get(FRESH_WORKERS_VARIABLE, "") not in ("", "0"):
+    if _fresh_workers_asked():
         return None
     template = _templates.get(_key(threads))
     if template is not None and template.alive:
@@ -205,7 +208,7 @@ def fork_early(threads: int | None = None) -> bool:
     """Import the worker's libraries here and fork this process's template from it; call at the
     start of a command, before anything of an assignment is loaded. False (nothing forked; a
     template is spawned when first needed) where this process is not provably clean."""
-    if os.environ.get(FRESH_WORKERS_VARIABLE, "") not in ("", "0") or not hasattr(os, "fork"):
+    if _fresh_workers_asked() or not hasattr(os, "fork"):
         return False
     threads = Limits.from_env().threads if threads is None else threads
     if _key(threads) in _templates or any(name in sys.modules for name in ("numpy", "torch")):
