@@ -279,7 +279,10 @@ class Student:
         process, self._process = self._process, None
         watchdog, self._watchdog = self._watchdog, None
         if watchdog is not None:
+            # Joined, not only told to stop: a watchdog still killing this worker's user after the
+            # next worker started (a fork takes milliseconds) would kill that one too.
             watchdog.stop()
+            watchdog.join()
         code = process.poll() if process is not None else None
         self.sandbox.kill_all(spare=process.pid if process is not None else None)
         if process is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import torch
 from autograder import checks
 from autograder.deeplearning import models
 from autograder.checks import CheckFailed
-from autograder.boundary.sandbox import Limits, process_info
+from autograder.boundary.sandbox import Limits, process_info, workspace
 from autograder.boundary.student import (
     MissingFunction, MissingSubmission, Student, StudentError, StudentTimeout, WorkerCrashed,
 )
@@ -374,6 +375,32 @@ def test_memory_watchdog_kills_a_growing_worker(tmp_path):
     try:
         with pytest.raises(WorkerCrashed, match="used more than 700 MB of memory"):
             student.options(timeout=60).problem2.hog_memory(20)
+    finally:
+        student.close()
+
+
+def test_the_next_worker_outlives_the_watchdog_that_killed_the_last(tmp_path, monkeypatch):
+    """A watchdog's kill sweeps every process of the sandbox's user; one still sweeping when the
+    replacement worker starts would kill it (a forked worker starts in milliseconds)."""
+    sweep = workspace.kill_matching
+
+    def slow_sweep(match, **kwargs):
+        done = sweep(match, **kwargs)
+        if threading.current_thread().name == "autograder-watchdog":
+            time.sleep(2)  # a slow /proc scan: the grader has moved on by now
+            done = sweep(match, **kwargs)
+        return done
+
+    monkeypatch.setattr(workspace, "kill_matching", slow_sweep)
+    student = Student(make_submission(tmp_path, {"problem2.py": PROBLEM2}),
+                      limits=Limits(memory_mb=700))
+    try:
+        with pytest.raises(WorkerCrashed, match="used more than 700 MB of memory"):
+            student.options(timeout=60).problem2.hog_memory(50)
+        assert student.problem2.randoms()[0] < 1
+        replacement = student._process.pid
+        time.sleep(3)
+        assert alive(replacement)
     finally:
         student.close()
 

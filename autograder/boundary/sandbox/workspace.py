@@ -287,7 +287,7 @@ class Watchdog(threading.Thread):
                 self.reason = f"wrote more than {limits.disk_mb:,} MB of files"
                 self.over_disk = True
             if self.reason:
-                self.sandbox.kill_all()
+                self.sandbox.kill_all(spare=self.sandbox.leader)  # the worker is Popen's to reap
                 return
 
     def stop(self) -> None:
