@@ -13,6 +13,7 @@
 #                         cannot be reached, pip falls back to PyPI by itself.
 #   AUTOGRADER_SKIP_CIFAR=1   do not download the CIFAR-10 test set when the zip does not bundle it
 #   AUTOGRADER_CIFAR_URL=URL  a mirror of the official CIFAR-10 archive (its MD5 is still checked)
+#   AUTOGRADER_EXPECTED_STORE=off  do not store expected values (or a folder to store them in)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -69,4 +70,7 @@ for step in "$ROOT"/setup.d/*.sh "$ROOT"/tests/*/setup.d/*.sh; do
   say "running ${step#"$ROOT"/}"
   ROOT="$ROOT" VENV="$VENV" DEV="$DEV" bash "$step"
 done
+# Last, once everything else is in place: grade each reference once, so that the expected values
+# that depend only on the checks are stored and every later grading reads them back.
+"$VENV/bin/python" "$ROOT/scripts/store_expected_values.py"
 say "done"

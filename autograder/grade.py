@@ -89,6 +89,9 @@ def _grade(submission_dir: Path, tests_root: Path, name: str, settings: Assignme
         session = GradingSession(submission)
         args = _pytest_args(submission_dir, tests_root, Path(workdir), name, data_dir=data_dir,
                             device=device, eval_limit=eval_limit, only=only)
+        from autograder.expected_store import open_store  # imports torch: after fork_early()
+
+        open_store()  # expected values the set-up or an earlier grading computed (grader only)
         exit_code = _run_pytest(args, session, tests_root)
         recorder = session.recorder
         if recorder is None or exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED,
@@ -124,7 +127,7 @@ def _pytest_args(submission_dir: Path, tests_root: Path, workdir: Path, assignme
     ini.write_text("[pytest]\n", encoding="utf-8")
     args = ["-p", "no:cacheprovider", "-p", "no:unraisableexception", "-p", "no:threadexception",
             "-p", "timeout",
-            "-q", "--tb=short",
+            "-q", "--tb=native",  # short and long tracebacks parse each file: 0.5 s a grading
             "-c", str(ini), f"--rootdir={tests_root.parent}", f"--confcutdir={tests_root}",
             "--import-mode=importlib", "--continue-on-collection-errors",
             f"--basetemp={workdir / 'pytest'}",

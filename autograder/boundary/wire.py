@@ -357,13 +357,7 @@ def write_message(fd: int, message: Any, context: EncodeContext | None = None, *
     With a deadline the descriptor must be non-blocking: a peer that stops reading cannot make
     the grader hang on a full pipe.
     """
-    tree, buffers = encode(message, context)
-    payload = json.dumps(tree, allow_nan=False, separators=(",", ":")).encode()
-    parts = [_HEAD.pack(len(payload), len(buffers)), payload]
-    for buf in buffers:
-        parts.append(_BUF.pack(len(buf)))
-        parts.append(buf)
-    view = memoryview(b"".join(parts))
+    view = memoryview(frame(*encode(message, context)))
     while view:
         if deadline is not None:
             left = deadline - time.monotonic()
@@ -374,6 +368,16 @@ def write_message(fd: int, message: Any, context: EncodeContext | None = None, *
         except BlockingIOError:
             continue
         view = view[written:]
+
+
+def frame(tree: Any, buffers: list[bytes]) -> bytes:
+    """One encoded message as bytes: header, JSON, then each raw buffer with its length."""
+    payload = json.dumps(tree, allow_nan=False, separators=(",", ":")).encode()
+    parts = [_HEAD.pack(len(payload), len(buffers)), payload]
+    for buf in buffers:
+        parts.append(_BUF.pack(len(buf)))
+        parts.append(buf)
+    return b"".join(parts)
 
 
 def read_message(fd: int, *, deadline: float | None = None,

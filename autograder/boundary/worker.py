@@ -19,7 +19,7 @@ import sys
 import traceback
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import torch
@@ -92,8 +92,9 @@ class Worker:
 
     # ------------------------------------------------------------------ one call
     def call(self, request: dict[str, Any],
-             built: frozenset[int] = frozenset()) -> tuple[dict[str, Any], wire.EncodeContext]:
-        """Run one function of the submission; `built`: ids of the models the request built."""
+             built: Mapping[int, torch.nn.Module] = {}) -> tuple[dict[str, Any], wire.EncodeContext]:
+        """Run one function of the submission; `built`: the models the request built, by id, each
+        with the pristine model it was copied from."""
         fresh = request["module"] not in self.modules and request["module"] not in self.import_errors
         _seed_everything(int(request.get("seed", 0)))  # module-level randomness is seeded too
         module = self.module(request["module"], request["path"])
@@ -119,7 +120,7 @@ class Worker:
         log: list[dict[str, Any]] = []
         for argument, model in model_args.items():
             _instrument(model, log, argument)
-        before = _snapshot(named)
+        before = _snapshot(named, built)
         _seed_everything(int(request.get("seed", 0)))
         try:
             value = function(*args, **kwargs)
@@ -128,7 +129,7 @@ class Worker:
         context = wire.EncodeContext(param_names={
             id(p): n for model in model_args.values() for n, p in model.named_parameters()})
         reply = {"ok": True, "value": value, "forward_log": log[:MAX_FORWARD_LOG],
-                 "mutations": _compare(before, _snapshot(named))}
+                 "mutations": _compare(before, _snapshot(named, built, copy=False))}
         if request.get("changes_models"):
             reply["model_states"] = _model_states(args, kwargs, built)
         probes = [x for x in request.get("probe", []) if isinstance(x, torch.Tensor)]
@@ -173,7 +174,7 @@ def _seed_everything(seed: int) -> None:
 
 
 def _model_states(args: list[Any], kwargs: dict[str, Any],
-                  built: frozenset[int]) -> dict[int | str, dict[str, torch.Tensor]]:
+                  built: Mapping[int, torch.nn.Module]) -> dict[int | str, dict[str, torch.Tensor]]:
     """Each model argument's parameters and buffers after a call whose job was to change them
     (the models the grader sent, not a loss module built from a recipe)."""
     where = [*enumerate(args), *kwargs.items()]
@@ -251,18 +252,24 @@ def _same(before: Any, after: Any) -> bool:
         return bool(torch.equal(before, after))
 
 
-def _snapshot(named: dict[str, Any]) -> dict[str, Any]:
-    """Copies of every tensor argument and of every model's state, digests of arrays, and the
-    models' training flags."""
+def _snapshot(named: dict[str, Any], built: Mapping[int, torch.nn.Module], *,
+              copy: bool = True) -> dict[str, Any]:
+    """Every tensor argument and every model's state (copies, or with `copy=False` the live
+    tensors, to compare with copies), digests of arrays, and the models' training flags. A model
+    the request built is a copy of a pristine one nobody else touches: its state is not copied
+    again, it is the pristine one's (a ResNet-18's 47 MB per call otherwise)."""
+    keep = _frozen if copy else (lambda tensor: tensor)
     snap: dict[str, Any] = {"inputs": {}, "state": {}, "training": {}}
     for name, value in named.items():
         if isinstance(value, torch.Tensor):
-            snap["inputs"][name] = _frozen(value)
+            snap["inputs"][name] = keep(value)
         elif isinstance(value, np.ndarray):
             snap["inputs"][name] = hashlib.blake2b(np.ascontiguousarray(value).tobytes()).hexdigest()
         elif isinstance(value, torch.nn.Module):
-            for key, tensor in value.state_dict(keep_vars=True).items():
-                snap["state"][key] = _frozen(tensor)
+            pristine = built.get(id(value)) if copy else None
+            source = value if pristine is None else pristine
+            for key, tensor in source.state_dict(keep_vars=True).items():
+                snap["state"][key] = tensor.detach() if pristine is not None else keep(tensor)
             for module_name, module in value.named_modules():
                 snap["training"][module_name or "<model>"] = module.training
     return snap
@@ -273,7 +280,7 @@ def _compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[st
             for kind in ("inputs", "state", "training")}
 
 
-def _decode_request(tree: Any, buffers: list[bytes]) -> tuple[Any, frozenset[int]]:
+def _decode_request(tree: Any, buffers: list[bytes]) -> tuple[Any, dict[int, torch.nn.Module]]:
     from autograder.boundary import symbolic
 
     def rebuild(sympy_tree: Any) -> Any:
@@ -283,15 +290,17 @@ def _decode_request(tree: Any, buffers: list[bytes]) -> tuple[Any, frozenset[int
         # a matrix arrives as the mutable Matrix a student would build themselves
         return sympy.Matrix(value) if isinstance(value, sympy.ImmutableMatrix) else value
 
-    built: list[torch.nn.Module] = []  # the grader's models, as `changes_models` reports them
+    built: dict[int, torch.nn.Module] = {}  # the grader's models (copy's id -> its pristine)
 
     def build_model(recipe: dict, state: dict | None) -> torch.nn.Module:
-        built.append(copy.deepcopy(_pristine(recipe, state)))
-        return built[-1]
+        pristine = _pristine(recipe, state)
+        model = copy.deepcopy(pristine)
+        built[id(model)] = pristine
+        return model
 
     request = wire.decode(tree, buffers, build_model=build_model, build_recipe=recipes.build,
                           rebuild_sympy=rebuild)
-    return request, frozenset(id(model) for model in built)
+    return request, built
 
 
 _PRISTINE: dict[str, torch.nn.Module] = {}

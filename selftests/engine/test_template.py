@@ -57,6 +57,16 @@ def crash():
 """
 
 
+
+def test_the_command_line_imports_neither_numpy_nor_torch_before_forking():
+    """`fork_early` forks only a process without numpy and torch (their thread counts are read at
+    import): every command must reach it before importing either."""
+    probe = ("import sys; from autograder.cli import build_parser; build_parser(); "
+             "print([name for name in ('numpy', 'torch') if name in sys.modules])")
+    listed = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True,
+                            check=True, env=plain_environment(os.environ)).stdout.strip()
+    assert listed == "[]"
+
 def _looks(tmp_path: Path) -> dict:
     """What the worker reports of itself; its user as whether it is the sandbox's (parallel
     graders take different sandbox users)."""

@@ -36,6 +36,7 @@ from autograder.deeplearning.adversarial import EPS_8_OF_255
 from autograder.deeplearning.allcnn import CIFAR10_MEAN, CIFAR10_STD, calibration_images
 from autograder.checks import CheckFailed, as_array, as_real, as_tuple, assert_no_mutations
 from autograder.decorators import leaderboard, number, partial_credit, weight
+from autograder.expected_store import stored
 from autograder.deeplearning.accuracy_credit import CheckpointScore, award_clean_accuracy
 from tests.hw2.checkpoint_grading import score_checkpoint
 from tests.hw2.settings import CHECKPOINT_RULE
@@ -260,6 +261,13 @@ def check_attack_trajectory(student: Any, spec: models.ModelSpec, x: torch.Tenso
 def grader_attack_losses(spec: models.ModelSpec, x: torch.Tensor, y: torch.Tensor, eps: float,
                          steps: int) -> list[float]:
     """The grader's own signed-gradient attack: mean loss after each of `steps` clipped steps."""
+    return _grader_attack_losses(json.dumps(spec.as_dict(), sort_keys=True), x, y, eps, steps)
+
+
+@stored
+def _grader_attack_losses(recipe_json: str, x: torch.Tensor, y: torch.Tensor, eps: float,
+                          steps: int) -> list[float]:
+    spec = models.ModelSpec(json.loads(recipe_json))
     image, losses = x.double().numpy(), []
     for _ in range(steps):
         image = np.clip(image + eps * np.sign(loss_gradient(spec, image, y)), 0, 1)
@@ -335,8 +343,8 @@ def _margins(logits: torch.Tensor) -> torch.Tensor:
     return top2[:, 0] - top2[:, 1]
 
 
-@functools.lru_cache(maxsize=None)
-def _attack_set(recipe_json: str, count: int, eps: float, seed: int) -> AttackSet:
+@stored  # seconds of forward and backward passes, the same in every grading
+def _attack_set(recipe_json: str, count: int, eps: float, seed: int) -> tuple[Any, ...]:
     spec = models.ModelSpec(json.loads(recipe_json))
     model = grader_model(spec)
     candidates = interior_images(3 * count, seed)
@@ -362,15 +370,14 @@ def _attack_set(recipe_json: str, count: int, eps: float, seed: int) -> AttackSe
     if len(chosen) < count or not all(kind[chosen].any() for kind in kinds):
         raise RuntimeError("too few clear candidates of every kind; change the seed or eps")
     index = torch.tensor(sorted(chosen))
-    return AttackSet(candidates[index].clone(), labels[index].clone(),
-                     float(clean_right[index].double().mean()),
-                     float(adversarial_right[index].double().mean()))
+    return (candidates[index].clone(), labels[index].clone(),
+            float(clean_right[index].double().mean()), float(adversarial_right[index].double().mean()))
 
 
 def attack_set(spec: models.ModelSpec, count: int, eps: float, seed: int) -> AttackSet:
     """`count` images with clear predictions, clean and after FGSM, of three kinds: right before
     and after the attack, right only before, wrong before; with the accuracies they give."""
-    return _attack_set(json.dumps(spec.as_dict(), sort_keys=True), count, eps, seed)
+    return AttackSet(*_attack_set(json.dumps(spec.as_dict(), sort_keys=True), count, eps, seed))
 
 
 def check_accuracies(value: Any, expected: AttackSet, what: str) -> None:
