@@ -10,6 +10,8 @@ and the bundled example, and the reference with each self-test variant appended
   2. `python -m autograder regrade CLASS --out DIR --jobs 1` (one long-lived grading process);
   3. `python -m autograder regrade CLASS --out DIR` (the default number of jobs for this machine).
 
+The expected values that depend only on the checks are stored first, as `setup.sh` stores them
+(`scripts/store_expected_values.py`), so that the three ways start alike.
 For each it prints the wall time, submissions per minute and the peak memory (the largest sum of
 the resident memory of the command's whole process tree, sampled every 0.2 s), and it checks
 that all three gave the same scores. Numbers are printed, never asserted.
@@ -146,6 +148,9 @@ def main() -> int:
     }
     from autograder.regrade.local import default_jobs
 
+    # As after `setup.sh`: the expected values that depend only on the checks are stored, for
+    # all three ways alike (the loop would otherwise fill the store for the other two).
+    subprocess.run([python, str(REPO / "scripts" / "store_expected_values.py")], check=True)
     print(f"{len(names)} submissions in {source}; default jobs here: {default_jobs()}; "
           f"{os.cpu_count()} CPUs; problems: {' '.join(args.only) if args.only else 'all'}", flush=True)
     table = []

@@ -76,6 +76,17 @@ class EncodeContext:
 
 
 # ----------------------------------------------------------------------------------- encoding
+_SENT_AS_RECIPES: dict[type, Callable[[Any, Callable[[Any], Any]], dict]] = {}
+
+
+def send_as_recipe(kind: type, to_tree: Callable[[Any, Callable[[Any], Any]], dict]) -> None:
+    """Objects of exactly `kind` (the grader's model specs and recipes) cross as the tree
+    `to_tree(obj, walk)` gives (tagged "model" or "recipe", which `decode` rebuilds only through
+    the builders it is given). The module that defines the type registers it, so that the wire
+    imports no grading content."""
+    _SENT_AS_RECIPES[kind] = to_tree
+
+
 def encode(value: Any, context: EncodeContext | None = None) -> tuple[Any, list[bytes]]:
     """(JSON-able tree, buffers) for a value; unknown objects become `Opaque`, never an error.
 
@@ -132,17 +143,9 @@ def encode(value: Any, context: EncodeContext | None = None) -> tuple[Any, list[
         sympy_tree = _encode_sympy(obj)
         if sympy_tree is not None:
             return sympy_tree
-        from autograder.deeplearning.models import ModelSpec
-        from autograder.deeplearning.recipes import Recipe
-
-        if kind is ModelSpec:
-            from autograder.deeplearning.models import prebuilt_state
-
-            state = prebuilt_state(obj)
-            return {"$t": "model", "recipe": obj.as_dict(),
-                    **({"state": walk(state, depth + 1)} if state is not None else {})}
-        if kind is Recipe:
-            return {"$t": "recipe", "recipe": walk(obj.as_dict(), depth + 1)}
+        as_recipe = _SENT_AS_RECIPES.get(kind)
+        if as_recipe is not None:
+            return as_recipe(obj, lambda item: walk(item, depth + 1))
         return {"$t": "opaque", "type": _describe_type(obj)}
 
     return walk(value, 0), buffers

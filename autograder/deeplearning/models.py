@@ -15,6 +15,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import torch
 from torch import nn
 
+from autograder.boundary import wire
+
 
 @dataclass(frozen=True)
 class ModelSpec:
@@ -141,6 +143,11 @@ def prebuilt_state(spec: ModelSpec) -> dict[str, torch.Tensor] | None:
     from autograder.deeplearning.allcnn import seeded_state
 
     return seeded_state(recipe.get("seed", 0), recipe.get("mean"), recipe.get("std"))
+
+
+wire.send_as_recipe(ModelSpec, lambda spec, walk: {
+    "$t": "model", "recipe": spec.as_dict(),
+    **({"state": walk(state)} if (state := prebuilt_state(spec)) is not None else {})})
 
 
 def build_model(spec: ModelSpec | Mapping[str, Any],
