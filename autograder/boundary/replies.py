@@ -36,6 +36,11 @@ class WorkerCrashed(CheckFailed):
     """The worker process died (os._exit, a signal, out of memory) or sent a malformed reply."""
 
 
+class LookupCrashed(WorkerCrashed):
+    """The worker died looking the function up in its imported file (a module-level __getattr__),
+    before the call began: that sees no argument of the call, so it would die again."""
+
+
 class WorkerStartError(GraderError):
     """The worker could not start before any student code ran: a problem of the grading machine
     (not a check failure: the plugin reports it to the instructor as a grader error)."""

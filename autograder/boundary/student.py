@@ -27,8 +27,8 @@ from typing import Any
 from autograder.boundary import wire
 from autograder.boundary.provenance import explain
 from autograder.boundary.replies import (
-    CallOptions, MissingFunction, MissingSubmission, Mutations, Outcome, StudentError, StudentTimeout,
-    WorkerCrashed, WorkerStartError, failure_from_payload, outcome_from_reply,
+    CallOptions, LookupCrashed, MissingFunction, MissingSubmission, Mutations, Outcome, StudentError,
+    StudentTimeout, WorkerCrashed, WorkerStartError, failure_from_payload, outcome_from_reply,
 )
 from autograder.errors import CheckFailed
 from autograder.boundary.sandbox import Limits, Sandbox, Watchdog, reap_all
@@ -53,7 +53,7 @@ _IMPORT_FAILURES = {StudentTimeout: "did not finish before the deadline",
                     WorkerCrashed: "crashed the process running it"}
 
 
-__all__ = ["CallOptions", "MissingFunction", "MissingSubmission", "Mutations", "Outcome",
+__all__ = ["CallOptions", "LookupCrashed", "MissingFunction", "MissingSubmission", "Mutations", "Outcome",
            "Student", "StudentError", "StudentTimeout", "WorkerCrashed", "WorkerStartError",
            "reap_all"]
 
@@ -83,6 +83,9 @@ class Student:
         self._imported: set[str] = set()            # modules known to import within a deadline
         self._unimportable: dict[str, CheckFailed] = {}  # modules whose import hung or crashed
         self._timed_out: dict[str, StudentTimeout] = {}  # "module.function" -> its first timeout
+        self._unfindable: dict[str, WorkerCrashed] = {}  # "module.function" -> its lookup's crash
+        self._progress: set[str] = set()  # what the worker reported of the current call
+        self._worker_modules: set[str] = set()  # modules the current worker has imported
         self.call_budgets: dict[str, float] = {}  # "module.function" -> its deadline, when known
         self.call_times: dict[str, float] = {}    # "module.function" -> its slowest good call (s)
         self._last_call_s = 0.0
@@ -112,6 +115,10 @@ class Student:
         if what in self._timed_out:  # it would most likely run out of time again: fail at once
             raise StudentTimeout(f"{what} was not run again: {self._timed_out[what].message} "
                                  "on an earlier call, so its remaining calls fail at once")
+        if what in self._unfindable:  # a lookup sees no argument: it would crash again
+            failure = self._unfindable[what]
+            raise LookupCrashed(f"{what} was not run again: {failure.message} on an earlier call, "
+                                "so its remaining calls fail at once", detail=failure.detail)
         request = {"op": "call", "module": module, "path": str(path), "function": function,
                    "args": list(args), "kwargs": kwargs, "seed": options.seed,
                    "device": options.device or self.device, "probe": list(options.probe),
@@ -126,6 +133,8 @@ class Student:
                 raise self._unimportable[module] from None
             if isinstance(failure, StudentTimeout):
                 self._timed_out[what] = failure
+            elif isinstance(failure, LookupCrashed):
+                self._unfindable[what] = failure
             raise
         if imported_before:  # a call that also imported the file is not a time of the function
             self.call_times[what] = max(self.call_times.get(what, 0.0), self._last_call_s)
@@ -177,6 +186,7 @@ class Student:
         if self.sandbox.limits.call_s:
             timeout = min(timeout, self.sandbox.limits.call_s)
         request["id"] = secrets.token_hex(8)
+        self._progress = set()
         request["cpu_s"] = math.ceil(timeout * self.sandbox.limits.threads) + 5
         started = time.monotonic()
         deadline = started + timeout
@@ -187,13 +197,22 @@ class Student:
                 reply = wire.decode(tree, buffers, rebuild_sympy=_student_expr)
                 if not (isinstance(reply, dict) and "progress" in reply):
                     break
-                if reply.get("progress") == "imported" and reply.get("id") == request["id"]:
-                    self._imported.add(request.get("module"))
+                if reply.get("id") == request["id"]:
+                    self._progress.add(str(reply.get("progress")))
+                    if reply.get("progress") == "imported":
+                        self._imported.add(request.get("module"))
+                        self._worker_modules.add(request.get("module"))
         except wire.Deadline:
             self._kill()
             raise StudentTimeout(f"{what} did not finish within {timeout:g} s and was stopped") from None
         except (wire.PeerClosed, BrokenPipeError, ConnectionResetError):
+            in_lookup = request.get("op") == "call" and "found" not in self._progress \
+                and request.get("module") in self._worker_modules
             how, detail = self._kill()
+            if in_lookup:
+                raise LookupCrashed(f"looking up {what} in its file (before calling it) crashed "
+                                    f"the process running it ({how})",
+                                    detail=detail + self._log_tail()) from None
             raise WorkerCrashed(f"{what} crashed the process running it ({how})",
                                 detail=detail + self._log_tail()) from None
         except wire.WireError as error:
@@ -219,6 +238,7 @@ class Student:
         if self._process is not None and self._process.poll() is None:
             return
         self._kill()
+        self._worker_modules = set()
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         log = open(self._log_path, "wb")  # a fresh log per worker: its tail explains its crash

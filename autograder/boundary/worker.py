@@ -107,6 +107,7 @@ class Worker:
         if not callable(function):
             raise _Reported({"kind": "missing_function", "type": "AttributeError",
                              "message": f"{request['function']} is not defined", "traceback": ""})
+        self.notify("found")  # a later crash is the call's; one before it, the lookup's
         device = _pick_device(request.get("device"))
         args = [_to_device(a, device) for a in request.get("args", [])]
         kwargs = {k: _to_device(v, device) for k, v in request.get("kwargs", {}).items()}

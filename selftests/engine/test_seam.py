@@ -20,7 +20,8 @@ from autograder.deeplearning import models
 from autograder.checks import CheckFailed
 from autograder.boundary.sandbox import Limits, process_info, workspace
 from autograder.boundary.student import (
-    MissingFunction, MissingSubmission, Student, StudentError, StudentTimeout, WorkerCrashed,
+    LookupCrashed, MissingFunction, MissingSubmission, Student, StudentError, StudentTimeout,
+    WorkerCrashed,
 )
 from autograder.boundary.submission import find_submission
 from selftests.grading import HW2_FILES
@@ -251,6 +252,30 @@ def test_timeouts_and_crashes_fail_one_call_and_the_next_call_works(seam):
         seam.problem2.exit_now(3)
     assert "Exit status 3" in caught.value.detail
     assert seam.problem2.randoms()[0] < 1
+
+
+def test_a_lookup_that_kills_its_worker_is_not_repeated_a_call_that_does_is(tmp_path):
+    """A module-level __getattr__ that exits dies before the call sees its arguments: the later
+    calls of that function fail at once, saying why; a function that dies while running is run
+    again on the next call (it may die only on some inputs)."""
+    student = Student(make_submission(tmp_path, {
+        "problem2.py": PROBLEM2,
+        "problem3.py": "import os\n\ndef __getattr__(name):\n    os._exit(1)\n"}))
+    try:
+        with pytest.raises(LookupCrashed, match="looking up problem3.f in its file .before calling"):
+            student.problem3.f(1)
+        started = time.monotonic()
+        with pytest.raises(LookupCrashed, match="not run again: looking up problem3.f"):
+            student.problem3.f(2)
+        assert time.monotonic() - started < 0.5 and student._process is None  # no new worker
+        with pytest.raises(LookupCrashed):
+            student.problem3.g()  # another name: looked up, and crashing, once of its own
+        for _ in range(2):
+            with pytest.raises(WorkerCrashed, match="^problem2.exit_now crashed") as caught:
+                student.problem2.exit_now(3)
+            assert not isinstance(caught.value, LookupCrashed)
+    finally:
+        student.close()
 
 
 def test_replies_out_of_turn_or_malformed_crash_the_call(seam):
