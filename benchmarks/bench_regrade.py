@@ -16,7 +16,7 @@ For each it prints the wall time, submissions per minute and the peak memory (th
 the resident memory of the command's whole process tree, sampled every 0.2 s), and it checks
 that all three gave the same scores. Numbers are printed, never asserted.
 
-    .venv/bin/python benchmarks/bench_regrade.py --count 40            # about 30 minutes on 2 cores
+    .venv/bin/python benchmarks/bench_regrade.py --count 40            # about 15 minutes on 2 cores
     .venv/bin/python benchmarks/bench_regrade.py --count 4 --only problem2   # a quick check
 """
 from __future__ import annotations
