@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -68,7 +69,12 @@ def main() -> int:
             for path in (REPO / "reference" / name).iterdir():
                 if path.is_file() and not path.name.startswith("train_") and path.suffix != ".pt":
                     shutil.copy(path, folder / path.name)
-            tables = {label: table(python, folder) for label, python in (("pinned", pinned), ("oldest", oldest))}
+            twin = folder.with_name(folder.name + "-oldest")  # one handout per interpreter: the
+            shutil.copytree(folder, twin)                      # two checks run side by side
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                futures = {"pinned": pool.submit(table, pinned, folder),
+                           "oldest": pool.submit(table, oldest, twin)}
+                tables = {label: future.result() for label, future in futures.items()}
         print(f"\n{name}, the reference in the handout:\n" + "\n".join(tables["oldest"]))
         if tables["pinned"] != tables["oldest"]:
             different.append(name)
