@@ -25,8 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from autograder.boundary.sandbox.environment import plain_environment  # noqa: E402
 from autograder.course import read_registry  # noqa: E402
-
-STORE_ENV = "AUTOGRADER_EXPECTED_STORE"  # autograder.expected_store reads it (that module imports torch)
+from autograder.expected_store import STORE_ENV  # noqa: E402
 
 
 def store_for(name: str, scratch: Path) -> str:

@@ -130,7 +130,7 @@ class Worker:
         context = wire.EncodeContext(param_names={
             id(p): n for model in model_args.values() for n, p in model.named_parameters()})
         reply = {"ok": True, "value": value, "forward_log": log[:MAX_FORWARD_LOG],
-                 "mutations": _compare(before, _snapshot(named, built, copy=False))}
+                 "mutations": _compare(before, _snapshot(named, {}, copy=False))}
         if request.get("changes_models"):
             reply["model_states"] = _model_states(args, kwargs, built)
         probes = [x for x in request.get("probe", []) if isinstance(x, torch.Tensor)]
@@ -257,8 +257,8 @@ def _snapshot(named: dict[str, Any], built: Mapping[int, torch.nn.Module], *,
               copy: bool = True) -> dict[str, Any]:
     """Every tensor argument and every model's state (copies, or with `copy=False` the live
     tensors, to compare with copies), digests of arrays, and the models' training flags. A model
-    the request built is a copy of a pristine one nobody else touches: its state is not copied
-    again, it is the pristine one's (a ResNet-18's 47 MB per call otherwise)."""
+    in `built` (the request built it, copying a pristine one nobody else touches) is read from its
+    pristine one, not copied again (a ResNet-18's 47 MB per call otherwise)."""
     keep = _frozen if copy else (lambda tensor: tensor)
     snap: dict[str, Any] = {"inputs": {}, "state": {}, "training": {}}
     for name, value in named.items():
@@ -267,7 +267,7 @@ def _snapshot(named: dict[str, Any], built: Mapping[int, torch.nn.Module], *,
         elif isinstance(value, np.ndarray):
             snap["inputs"][name] = hashlib.blake2b(np.ascontiguousarray(value).tobytes()).hexdigest()
         elif isinstance(value, torch.nn.Module):
-            pristine = built.get(id(value)) if copy else None
+            pristine = built.get(id(value))
             source = value if pristine is None else pristine
             for key, tensor in source.state_dict(keep_vars=True).items():
                 snap["state"][key] = tensor.detach() if pristine is not None else keep(tensor)
