@@ -44,12 +44,16 @@ FAILED_MESSAGE = (
 
 def grade(submission_dir: Path | str, results_path: Path | str, *, data_dir: Path | str | None = None,
           device: str = "auto", eval_limit: int | None = None, only: Sequence[str] | None = None,
-          tests_root: Path | str | None = None, assignment: str | None = None) -> Results:
+          tests_root: Path | str | None = None, assignment: str | None = None,
+          keep_checks_loaded: bool = False) -> Results:
     """Grade the submission in `submission_dir` and write `results_path`; returns the results.
 
     `assignment` names it (the course's default when None); `only` restricts grading to some of
     its problems' test files and parts; `tests_root` replaces its `tests/<name>/` (self-tests use
-    small fixture suites, `check` the public checks alone).
+    small fixture suites, `check` the public checks alone). `keep_checks_loaded`: leave the test
+    modules imported for the next grading in this process, with what their caches hold (expected
+    values, functions of the checks' own inputs; see docs/writing-checks.md), as a process that
+    grades a class with the same checks does; otherwise every grading imports them afresh.
     Raises after writing a valid 0-score results.json if the grader itself fails.
     """
     results_path = Path(results_path)
@@ -59,7 +63,7 @@ def grade(submission_dir: Path | str, results_path: Path | str, *, data_dir: Pat
         layout = find_assignment(assignment)
         results = _grade(Path(submission_dir), Path(tests_root or layout.tests_dir), layout.name,
                          layout.settings, data_dir=data_dir, device=device,
-                         eval_limit=eval_limit, only=only)
+                         eval_limit=eval_limit, only=only, keep_checks_loaded=keep_checks_loaded)
         results.execution_time = time.monotonic() - started
         reap_all()  # no student process may outlive grading and touch the final file
         results.write_atomic(results_path)
@@ -73,7 +77,7 @@ def grade(submission_dir: Path | str, results_path: Path | str, *, data_dir: Pat
 
 def _grade(submission_dir: Path, tests_root: Path, name: str, settings: Assignment, *,
            data_dir: Path | str | None, device: str, eval_limit: int | None,
-           only: Sequence[str] | None) -> Results:
+           only: Sequence[str] | None, keep_checks_loaded: bool = False) -> Results:
     if device not in DEVICES:
         raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
     for problem in only or ():
@@ -92,7 +96,7 @@ def _grade(submission_dir: Path, tests_root: Path, name: str, settings: Assignme
         from autograder.expected_store import open_store  # imports torch: after fork_early()
 
         open_store()  # expected values the set-up or an earlier grading computed (grader only)
-        exit_code = _run_pytest(args, session, tests_root)
+        exit_code = _run_pytest(args, session, tests_root, keep_loaded=keep_checks_loaded)
         recorder = session.recorder
         if recorder is None or exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED,
                                                  pytest.ExitCode.NO_TESTS_COLLECTED):
@@ -150,16 +154,21 @@ def _empty_folder(workdir: Path) -> Path:
     return folder
 
 
-def _run_pytest(args: list[str], session: GradingSession, tests_root: Path) -> pytest.ExitCode:
-    """pytest.main in this process, its console output on stderr (stdout is for the table)."""
+def _run_pytest(args: list[str], session: GradingSession, tests_root: Path, *,
+                keep_loaded: bool) -> pytest.ExitCode:
+    """pytest.main in this process, its console output on stderr (stdout is for the table).
+    The test modules are imported afresh unless `keep_loaded` and an earlier run kept them
+    (pytest's importlib mode then reuses them from sys.modules)."""
     if str(COURSE_ROOT) not in sys.path:
         sys.path.insert(0, str(COURSE_ROOT))  # graded tests import autograder and each other
-    _forget_modules_under(tests_root)
+    if not keep_loaded:
+        _forget_modules_under(tests_root)
     try:
         with contextlib.redirect_stdout(sys.stderr):
             return pytest.ExitCode(pytest.main(args, plugins=[plugin, session]))
     finally:
-        _forget_modules_under(tests_root)
+        if not keep_loaded:
+            _forget_modules_under(tests_root)
 
 
 def _forget_modules_under(folder: Path) -> None:

@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from autograder.boundary import wire
+from autograder.deeplearning.seeds import seed_cpu
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def build_model(spec: ModelSpec | Mapping[str, Any],
     if not isinstance(seed, int):
         raise ModelSpecError("seed must be an int")
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+        seed_cpu(seed)
         if arch == "torchvision":
             model = _build_torchvision(recipe)
         elif arch == "layers":

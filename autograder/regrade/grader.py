@@ -3,10 +3,13 @@
 The regrade driver never grades in its own process: it starts these (`python -m
 autograder.regrade.grader OPTIONS REQUEST_FD REPLY_FD`, one per job, or one per Ray worker) and
 sends each a submission folder at a time. A process that grades many submissions in turn keeps its
-imports (torch, torchvision, sympy: seconds per submission), and nothing else: `grade()` gives
-every submission a fresh sandboxed worker for student code, fresh temporary folders and freshly
-imported checks, and the process holds nothing of a submission once its reply is sent. Its
-console output for each grading goes to a log that comes back in the reply.
+imports (torch, torchvision, sympy: seconds per submission) and its compiled checks, with the
+expected values their caches hold (functions of the checks' own inputs: the grader's seeded models,
+the selected test images, the oracle's answers), so those are computed once per process, not once
+per submission. Nothing of a submission is kept: `grade()` gives every submission a fresh sandboxed
+worker for student code and fresh temporary folders, no student value ever reaches a cache, and the
+process holds nothing of a submission once its reply is sent. Its console output for each grading
+goes to a log that comes back in the reply.
 
 Requests and replies are length-prefixed JSON (`multiprocessing.connection` framing, never
 pickle). The process ends at end of input, on SIGTERM (after pytest has closed the sandbox and
@@ -91,7 +94,7 @@ def grade_one(request: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
         grade(request["folder"], results_path, data_dir=options.get("data"),
               device=options.get("device", "auto"), eval_limit=options.get("eval_limit"),
               only=options.get("only"), tests_root=options.get("tests"),
-              assignment=options.get("assignment"))
+              assignment=options.get("assignment"), keep_checks_loaded=True)
     except Exception as error:  # grade() has written its 0-score placeholder
         import traceback
 

@@ -226,6 +226,27 @@ def test_mutations_and_forward_log_are_reported(seam):
     assert outcome.mutations.training  # left in train mode
 
 
+NAN = float("nan")
+
+
+@pytest.mark.parametrize("before, after, same", [
+    (torch.tensor([NAN, 1.0]), torch.tensor([NAN, 1.0]), True),          # a NaN that stays NaN
+    (torch.tensor([0.0]), torch.tensor([-0.0]), False),                   # equal, other bits
+    (torch.arange(9.0)[1:], torch.arange(9.0)[1:].clone(), True),         # unaligned start
+    (torch.arange(9.0)[1:], torch.arange(1.0, 9.0) + 1, False),
+    (torch.zeros(3, dtype=torch.uint8), torch.zeros(3, dtype=torch.uint8), True),  # odd size
+    (torch.zeros(3, dtype=torch.int8), torch.tensor([0, 0, 1], dtype=torch.int8), False),
+    (torch.zeros(2), torch.zeros(2, dtype=torch.float64), False),         # dtype
+    (torch.zeros(2, 3), torch.zeros(3, 2), False),                        # shape
+    (torch.tensor(2.0), torch.tensor(2.0), True),                         # 0-d
+], ids=["nan", "signed zero", "unaligned", "unaligned changed", "odd bytes", "one byte changed",
+        "dtype", "shape", "0-d"])
+def test_a_change_is_found_bit_for_bit(before, after, same):
+    from autograder.boundary.worker import _same
+
+    assert _same(before, after) is same
+
+
 # ----------------------------------------------------------------------------- failures
 def test_exception_messages_name_only_builtin_types(seam):
     with pytest.raises(StudentError) as caught:

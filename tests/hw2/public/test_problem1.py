@@ -28,6 +28,7 @@ import torch
 
 from autograder.deeplearning import models
 from autograder.checks import CheckFailed, as_int, as_real, as_tuple, assert_no_mutations, type_name
+from autograder.expected_store import stored
 from autograder.decorators import number, weight
 from autograder.boundary.wire import ParamRef
 
@@ -138,7 +139,7 @@ def check_inference_discipline(outcome: Any, batch_size: int, expected: float, w
     check_accuracies({batch_size: outcome.value}, expected, what)
 
 
-@functools.lru_cache(maxsize=None)
+@stored  # a ResNet-18 built and run in every grading otherwise
 def resnet18_test_set() -> tuple[torch.Tensor, torch.Tensor, float]:
     """Ten 3x32x32 images; six of them ResNet-18 (seed 0) classifies correctly in eval mode."""
     correct = (True, True, True, True, False, True, False, True, False, False)

@@ -174,9 +174,15 @@ def as_vector(value: Any, what: str, length: int) -> np.ndarray:
 
 # ------------------------------------------------------------------------------ 5.b: input_gradient
 def labels_for(spec: models.ModelSpec, x: torch.Tensor, wrong_every: int = 3) -> torch.Tensor:
-    """The model's predictions, with every `wrong_every`-th label moved to another class."""
+    """The model's predictions, with every `wrong_every`-th label moved to another class (the
+    checks' own images only: stored, read only)."""
+    return _labels_for(json.dumps(spec.as_dict(), sort_keys=True), x, wrong_every)
+
+
+@stored
+def _labels_for(recipe_json: str, x: torch.Tensor, wrong_every: int) -> torch.Tensor:
     with torch.no_grad():
-        labels = grader_model(spec)(x).argmax(1)
+        labels = grader_model(models.ModelSpec(json.loads(recipe_json)))(x).argmax(1)
     labels[::wrong_every] = (labels[::wrong_every] + 3) % 10
     return labels
 
