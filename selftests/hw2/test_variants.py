@@ -6,6 +6,8 @@ later `def` replaces the reference's). Gradings are shared (`selftests/variants.
 variant of every problem goes into one submission, graded once with those problems' checks, and
 each part is judged by its problem's variant against the reference graded the same way (5.a
 grades allcnn.pt, which these folders do not carry: selftests/hw2/problem5 grades checkpoints).
+The gradings go through one long-lived grading process per module (`batch_grader`), as a class
+regrade grades; selftests/regrade shows that it grades exactly as `grade` does.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from autograder.course import find_assignment
-from selftests.grading import REPO, grade_folder, part_scores
+from selftests.grading import REPO, BatchGrader, part_scores
 from selftests.variants import count_variants, group_id, judge_group, variant_groups, with_overrides
 
 SETTINGS = find_assignment("hw2").settings
@@ -25,16 +27,18 @@ REFERENCE = REPO / "reference" / "hw2"
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[float, float]]:
+def baseline(tmp_path_factory: pytest.TempPathFactory,
+             batch_grader: BatchGrader) -> dict[str, tuple[float, float]]:
     """The reference's part scores when graded like the variants (every problem, no checkpoint)."""
     folder = with_overrides(REFERENCE, tmp_path_factory.mktemp("hw2-baseline") / "submission", {})
-    return part_scores(grade_folder(folder, folder.parent / "results.json"))
+    return part_scores(batch_grader.grade(folder, assignment="hw2"))
 
 
 @pytest.mark.parametrize("group", variant_groups(VARIANTS), ids=group_id)
-def test_variants_are_graded_as_expected(group: dict[str, Path], baseline: dict, tmp_path: Path) -> None:
+def test_variants_are_graded_as_expected(group: dict[str, Path], baseline: dict, tmp_path: Path,
+                                         batch_grader: BatchGrader) -> None:
     folder = with_overrides(REFERENCE, tmp_path / "submission", group)
-    results = grade_folder(folder, tmp_path / "results.json", "--only", *group)
+    results = batch_grader.grade(folder, assignment="hw2", only=list(group))
     failures = judge_group(results, part_scores(results), baseline, group, PART_PROBLEMS)
     assert not failures, "\n\n".join(failures)
 
