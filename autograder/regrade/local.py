@@ -2,12 +2,15 @@
 
 Each process grades one submission at a time and keeps its imports between submissions; a
 process that dies or runs past the time limit is replaced by a fresh one. Outcomes reach the
-driver's callback as they finish, in the driver's own thread, which writes them at once.
+driver's callback as they finish, in the driver's own thread, which writes them at once. On a
+machine with GPUs (and `--device` other than cpu) each process is given one GPU explicitly
+(`CUDA_VISIBLE_DEVICES`, the least used one when it starts): its checks and its student code see
+that GPU alone, and the jobs spread over all of them.
 """
 from __future__ import annotations
 
 import os
-from collections import deque
+from collections import Counter, deque
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any, Callable
@@ -37,6 +40,19 @@ def available_memory() -> int | None:
     return None
 
 
+def visible_gpus() -> list[str]:
+    """The GPUs a process here may use, as CUDA_VISIBLE_DEVICES names them ([] without CUDA)."""
+    listed = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if listed is not None:
+        names = [name.strip() for name in listed.split(",")]
+        return names[:names.index("-1")] if "-1" in names else [name for name in names if name]
+    if not os.path.exists("/dev/nvidiactl"):  # no NVIDIA driver: no need to import torch
+        return []
+    import torch
+
+    return [str(index) for index in range(torch.cuda.device_count())]
+
+
 def default_jobs() -> int:
     """As many gradings as there are cores, as far as memory (1.5 GB each) and the sandbox's
     users (one per grading) allow."""
@@ -55,12 +71,24 @@ class LocalEngine:
     def __init__(self, jobs: int, options: dict[str, Any], timeout: float, tmp_parent: Path) -> None:
         self.jobs, self.options, self.timeout, self.tmp_parent = jobs, options, timeout, tmp_parent
         self.threads = max(1, machine_cores() // jobs)
+        self.gpus = [] if options.get("device") == "cpu" else visible_gpus()
+        if options.get("device") == "cuda" and not self.gpus:
+            raise ValueError("--device cuda was asked for, but this machine shows no GPU")
 
     def describe(self) -> str:
-        return f"local engine, {self.jobs} grading process{'es' if self.jobs != 1 else ''}"
+        gpus = f", on GPU{'s' if len(self.gpus) > 1 else ''} {','.join(self.gpus)}" if self.gpus else ""
+        return f"local engine, {self.jobs} grading process{'es' if self.jobs != 1 else ''}{gpus}"
 
-    def _start(self) -> GradingProcess:
-        return GradingProcess(self.options, self.tmp_parent, threads=self.threads)
+    def _start(self, live: list[GradingProcess]) -> GradingProcess:
+        return GradingProcess(self.options, self.tmp_parent, threads=self.threads,
+                              gpu=self.least_used_gpu([process.gpu for process in live]))
+
+    def least_used_gpu(self, taken: list[str | None]) -> str | None:
+        """The GPU the fewest of the live processes hold (the first such), None without GPUs."""
+        if not self.gpus:
+            return None
+        uses = Counter(taken)
+        return min(self.gpus, key=lambda gpu: uses[gpu])
 
     def run(self, tasks: list[dict[str, Any]], on_done: Callable[[Outcome], None]) -> None:
         """Grade every task ({"id", "folder"}); `on_done` gets each outcome as it finishes."""
@@ -70,7 +98,7 @@ class LocalEngine:
         try:
             while queue or busy:
                 while queue and len(busy) < self.jobs:
-                    process = idle.pop() if idle else self._start()
+                    process = idle.pop() if idle else self._start(idle + busy)
                     process.submit(queue.popleft())
                     busy.append(process)
                 left = min(self.timeout - process.elapsed() for process in busy)

@@ -62,9 +62,11 @@ def _describe_exit(code: int | None) -> str:
 class GradingProcess:
     """One `python -m autograder.regrade.grader` child and the submission it is grading."""
 
-    def __init__(self, options: dict[str, Any], tmp_parent: Path, *, threads: int = 1) -> None:
+    def __init__(self, options: dict[str, Any], tmp_parent: Path, *, threads: int = 1,
+                 gpu: str | None = None) -> None:
+        """`gpu`: the one GPU (a CUDA_VISIBLE_DEVICES name) this process and its workers see."""
         self.folder = passable_folder(tmp_parent, "job-")
-        self.options = options
+        self.options, self.gpu = options, gpu
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
         # plain variables only: no token of the driver's reaches a grading (whose workers'
@@ -73,6 +75,8 @@ class GradingProcess:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(COURSE_ROOT), env.get("PYTHONPATH")]))
         for name in THREAD_VARIABLES:
             env.setdefault(name, str(threads))
+        if gpu is not None:
+            env["CUDA_VISIBLE_DEVICES"] = gpu
         self.log_path = self.folder / "process.log"
         with open(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as log:
             self.process = subprocess.Popen(
