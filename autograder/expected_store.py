@@ -33,7 +33,7 @@ from typing import Any, Callable, TypeVar
 import numpy as np
 import torch
 
-from autograder.boundary import wire
+from autograder.boundary import framing, wire
 
 STORE_ENV = "AUTOGRADER_EXPECTED_STORE"  # a folder, or "off"; default DEFAULT_FOLDER
 ENGINE = Path(__file__).resolve().parent
@@ -184,7 +184,7 @@ def _read(path: Path) -> tuple[Any] | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
             return None
-        tree, buffers = wire.read_message(fd)
+        tree, buffers = framing.read_message(fd)
         if os.read(fd, 1):
             return None  # trailing bytes: not a file this module wrote
         return (wire.decode(tree, buffers),)
@@ -202,7 +202,7 @@ def _write(path: Path, tree: Any, buffers: list[bytes]) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(wire.frame(tree, buffers))
+            handle.write(framing.frame(tree, buffers))
         os.replace(temporary, path)
     except OSError:
         try:

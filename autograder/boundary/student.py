@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from autograder.boundary import wire
+from autograder.boundary import framing, wire
 from autograder.boundary.provenance import explain
 from autograder.boundary.replies import (
     CallOptions, LookupCrashed, MissingFunction, MissingSubmission, Mutations, Outcome, StudentError,
@@ -191,9 +191,9 @@ class Student:
         started = time.monotonic()
         deadline = started + timeout
         try:
-            wire.write_message(self._to_worker, request, deadline=deadline)
+            framing.write_message(self._to_worker, request, deadline=deadline)
             while True:
-                tree, buffers = wire.read_message(self._from_worker, deadline=deadline)
+                tree, buffers = framing.read_message(self._from_worker, deadline=deadline)
                 reply = wire.decode(tree, buffers, rebuild_sympy=_student_expr)
                 if not (isinstance(reply, dict) and "progress" in reply):
                     break
@@ -202,10 +202,10 @@ class Student:
                     if reply.get("progress") == "imported":
                         self._imported.add(request.get("module"))
                         self._worker_modules.add(request.get("module"))
-        except wire.Deadline:
+        except framing.Deadline:
             self._kill()
             raise StudentTimeout(f"{what} did not finish within {timeout:g} s and was stopped") from None
-        except (wire.PeerClosed, BrokenPipeError, ConnectionResetError):
+        except (framing.PeerClosed, BrokenPipeError, ConnectionResetError):
             in_lookup = request.get("op") == "call" and "found" not in self._progress \
                 and request.get("module") in self._worker_modules
             how, detail = self._kill()
@@ -265,7 +265,7 @@ class Student:
         self._watchdog = Watchdog(sandbox)
         self._watchdog.start()
         try:
-            tree, buffers = wire.read_message(self._from_worker,
+            tree, buffers = framing.read_message(self._from_worker,
                                               deadline=time.monotonic() + STARTUP_TIMEOUT_S)
             greeting = wire.decode(tree, buffers)
             if not isinstance(greeting, dict) or greeting.get("ready") is not True:
@@ -274,7 +274,7 @@ class Student:
             if not (self.confinement.get("seccomp") or self.confinement.get("network_namespace")):
                 print("autograder: this kernel allowed neither a network namespace nor a seccomp "
                       "filter: student code runs with the machine's network", file=sys.stderr)
-        except (wire.Deadline, wire.PeerClosed, wire.WireError):
+        except (framing.Deadline, framing.PeerClosed, wire.WireError):
             _, detail = self._kill()
             raise WorkerStartError("the process that runs student code could not start: "
                                    + detail + self._log_tail()) from None

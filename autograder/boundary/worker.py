@@ -24,7 +24,7 @@ from typing import Any, Mapping
 import numpy as np
 import torch
 
-from autograder.boundary import modules, wire
+from autograder.boundary import framing, modules, wire
 from autograder.boundary.capped_output import CappedText
 from autograder.deeplearning import models, recipes
 from autograder.errors import FileRejected
@@ -335,11 +335,11 @@ def _pristine(recipe: dict, state: dict | None) -> torch.nn.Module:
 
 def serve(fd_in: int, fd_out: int) -> None:
     current: dict[str, Any] = {}
-    worker = Worker(lambda event: wire.write_message(fd_out, {"id": current.get("id"), "progress": event}))
+    worker = Worker(lambda event: framing.write_message(fd_out, {"id": current.get("id"), "progress": event}))
     while True:
         try:
-            tree, buffers = wire.read_message(fd_in)
-        except wire.PeerClosed:
+            tree, buffers = framing.read_message(fd_in)
+        except framing.PeerClosed:
             return
         request, built = _decode_request(tree, buffers)
         current["id"] = request.get("id")
@@ -356,11 +356,11 @@ def serve(fd_in: int, fd_out: int) -> None:
             reply = {"ok": False, "error": reported.payload}
         reply["id"] = request.get("id")
         try:
-            wire.write_message(fd_out, reply, context)
+            framing.write_message(fd_out, reply, context)
         except BaseException as error:  # encoding failed before anything was written
             message = str(error) if isinstance(error, wire.WireError) else \
                 f"the value could not be encoded ({type(error).__name__})"
-            wire.write_message(fd_out, {"ok": False, "id": request.get("id"), "error": {
+            framing.write_message(fd_out, {"ok": False, "id": request.get("id"), "error": {
                 "kind": "unsendable", "type": "ValueError", "message": message, "traceback": ""}})
 
 
@@ -397,7 +397,7 @@ def main(argv: list[str] | None = None, confinement: dict[str, Any] | None = Non
     sys.path[:] = [p for p in sys.path if p not in ("", engine_root)]
     if student_root:
         sys.path.append(student_root)  # after site-packages: a student `torch.py` cannot shadow torch
-    wire.write_message(fd_out, {"ready": True, "confinement": confinement or {}})
+    framing.write_message(fd_out, {"ready": True, "confinement": confinement or {}})
     serve(fd_in, fd_out)
 
 

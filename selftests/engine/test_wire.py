@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.boundary import wire
+from autograder.boundary import framing, wire
 from autograder.boundary.modules import ModuleInfo
 from autograder.boundary.wire import Opaque, ParamRef, WireError
 
@@ -28,10 +28,10 @@ def roundtrip(value, **decode_options):
 def pipe_roundtrip(message, **read_options):
     read_end, write_end = os.pipe()
     try:
-        wire.write_message(write_end, message)
+        framing.write_message(write_end, message)
         os.close(write_end)
         write_end = -1
-        return wire.read_message(read_end, **read_options)
+        return framing.read_message(read_end, **read_options)
     finally:
         os.close(read_end)
         if write_end >= 0:
@@ -179,7 +179,7 @@ def test_read_message_enforces_its_caps():
         read_end, write_end = os.pipe()
         os.write(write_end, header)
         with pytest.raises(WireError):
-            wire.read_message(read_end)
+            framing.read_message(read_end)
         os.close(read_end)
         os.close(write_end)
 
@@ -188,18 +188,18 @@ def test_truncated_garbage_and_silence():
     read_end, write_end = os.pipe()
     os.write(write_end, struct.pack("<II", 10, 0) + b"{not json}")
     with pytest.raises(WireError):
-        wire.read_message(read_end)
+        framing.read_message(read_end)
     os.write(write_end, struct.pack("<II", 100, 0) + b"{}")
     os.close(write_end)
-    with pytest.raises(wire.PeerClosed):
-        wire.read_message(read_end)
+    with pytest.raises(framing.PeerClosed):
+        framing.read_message(read_end)
     os.close(read_end)
     read_end, write_end = os.pipe()
-    with pytest.raises(wire.Deadline):
-        wire.read_message(read_end, deadline=0.0)
+    with pytest.raises(framing.Deadline):
+        framing.read_message(read_end, deadline=0.0)
     os.set_blocking(write_end, False)
-    with pytest.raises(wire.Deadline):  # nobody reads: a full pipe must not hang the grader
-        wire.write_message(write_end, {"big": torch.zeros(2**20)}, deadline=time.monotonic() + 0.5)
+    with pytest.raises(framing.Deadline):  # nobody reads: a full pipe must not hang the grader
+        framing.write_message(write_end, {"big": torch.zeros(2**20)}, deadline=time.monotonic() + 0.5)
     os.close(read_end)
     os.close(write_end)
 
