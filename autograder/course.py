@@ -16,6 +16,7 @@ by name: everything it learns about one comes from these folders (see `docs/layo
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,15 @@ from autograder.settings_table import SettingsError, Table
 COURSE_ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = Path("tests") / "assignments.toml"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_NOT_CODE = shutil.ignore_patterns("__pycache__", "*.pt", "train_*")
+
+
+def copy_code(source: Path, destination: Path) -> Path:
+    """An assignment's folder (its reference, its template) as a submission of code alone: no
+    checkpoint (`*.pt`), no training script (`train_*`), no bytecode. `destination` may exist
+    already (a handout to complete); returns it."""
+    shutil.copytree(source, destination, ignore=_NOT_CODE, dirs_exist_ok=True)
+    return destination
 
 
 @dataclass(frozen=True)

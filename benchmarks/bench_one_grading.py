@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autograder.boundary.sandbox.environment import plain_environment  # noqa: E402
+from autograder.course import copy_code  # noqa: E402
 
 
 def timed(command: list[str], store: str = "off") -> float:
@@ -54,9 +55,8 @@ def main() -> int:
     python = [*pin, sys.executable]
     imports = min(timed([*python, "-c", "import torch, torchvision, sympy"]) for _ in range(args.repeat))
     with tempfile.TemporaryDirectory(prefix="bench-one-grading-") as scratch:
-        folder = Path(scratch) / "submission"
         source = REPO / ("reference" if args.submission == "reference" else "student_template") / args.assignment
-        shutil.copytree(source, folder, ignore=shutil.ignore_patterns("__pycache__", "*.pt", "train_*"))
+        folder = copy_code(source, Path(scratch) / "submission")
         if args.submission == "crashing":
             for path in folder.glob("*.py"):
                 path.write_text("import os\n\n\ndef __getattr__(name):\n    os._exit(1)\n")

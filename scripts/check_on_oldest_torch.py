@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autograder.build import build  # noqa: E402
-from autograder.course import find_assignment, read_registry  # noqa: E402
+from autograder.course import copy_code, find_assignment, read_registry  # noqa: E402
 from autograder.rehearse import unpack  # noqa: E402
 
 OLDEST = ("torch==2.11.0", "torchvision==0.26.0")
@@ -66,9 +66,7 @@ def main() -> int:
             report = build(REPO, Path(scratch) / "dist", assignment=name)
             unpack(report.handout_zip, Path(scratch) / "handout")
             folder = Path(scratch) / "handout" / find_assignment(name).settings.handout_folder
-            for path in (REPO / "reference" / name).iterdir():
-                if path.is_file() and not path.name.startswith("train_") and path.suffix != ".pt":
-                    shutil.copy(path, folder / path.name)
+            copy_code(REPO / "reference" / name, folder)  # the reference's code in the handout
             twin = folder.with_name(folder.name + "-oldest")  # one handout per interpreter: the
             shutil.copytree(folder, twin)                      # two checks run side by side
             with ThreadPoolExecutor(max_workers=2) as pool:

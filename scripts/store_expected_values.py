@@ -13,7 +13,6 @@ template; failures only warn (a grading without stored values is slower, not wro
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autograder.boundary.sandbox.environment import plain_environment  # noqa: E402
-from autograder.course import read_registry  # noqa: E402
+from autograder.course import copy_code, read_registry  # noqa: E402
 from autograder.expected_store import STORE_ENV  # noqa: E402
 
 
@@ -32,8 +31,7 @@ def store_for(name: str, scratch: Path) -> str:
     reference = REPO / "reference" / name
     if not reference.is_dir():
         return "no reference here: skipped"
-    folder = scratch / name
-    shutil.copytree(reference, folder, ignore=shutil.ignore_patterns("__pycache__", "*.pt", "train_*"))
+    folder = copy_code(reference, scratch / name)
     started = time.monotonic()
     completed = subprocess.run(
         [sys.executable, "-m", "autograder", "grade", str(folder), "--assignment", name,

@@ -9,9 +9,9 @@ all (a stub: a constant, its input, an empty result).
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
+from autograder.course import copy_code
 from selftests.grading import failing_outputs
 
 
@@ -78,7 +78,7 @@ def group_id(group: dict[str, Path]) -> str:
 def with_overrides(reference: Path, folder: Path, overrides: dict[str, Path]) -> Path:
     """A copy of `reference` (no checkpoints, no scripts) with each `problem.py` followed by its
     variant (a later `def` replaces the reference's)."""
-    shutil.copytree(reference, folder, ignore=shutil.ignore_patterns("__pycache__", "*.pt", "train_*"))
+    copy_code(reference, folder)
     for problem, variant in overrides.items():
         target = folder / f"{problem}.py"
         target.write_text(target.read_text() + "\n\n# ---- variant override ----\n" + variant.read_text())

@@ -9,6 +9,7 @@ either side run arbitrary code.
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -27,6 +28,15 @@ class ModelSpec:
 
     def as_dict(self) -> dict[str, Any]:
         return copy.deepcopy(dict(self.recipe))
+
+    def as_json(self) -> str:
+        """The recipe as canonical JSON: a key for caches and stored expected values (which take
+        plain arguments only); `from_json` reads it back."""
+        return json.dumps(self.as_dict(), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ModelSpec":
+        return cls(json.loads(text))
 
     def in_training_mode(self) -> "ModelSpec":
         """The same recipe, handed over in training mode (as in the middle of training)."""

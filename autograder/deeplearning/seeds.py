@@ -19,7 +19,7 @@ def seed_cpu(seed: int) -> None:
 
 def seed_torch(seed: int) -> None:
     """What `torch.manual_seed(seed)` does for the CPU and CUDA (the devices a grading uses)."""
-    torch.default_generator.manual_seed(seed)
+    seed_cpu(seed)
     # a fork of a process that used CUDA cannot use it (torch.manual_seed skips it there too)
     if not torch.cuda._is_in_bad_fork() and torch.cuda.is_available():
         torch.cuda.manual_seed_all(seed)

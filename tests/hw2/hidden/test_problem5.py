@@ -8,7 +8,6 @@ previous image. Messages name the property only.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
@@ -34,13 +33,13 @@ OTHER_NORMALIZATION = models.allcnn(seed=29, mean=(0.5, 0.45, 0.4), std=(0.3, 0.
 def reference(function: str, spec: models.ModelSpec, *args: Any) -> Any:
     """The reference solution's problem5.`function`(the grader's model of `spec`, *args): the
     same in every grading, so computed once and stored. The arguments are the checks' own."""
-    return _reference(function, json.dumps(spec.as_dict(), sort_keys=True), *args)
+    return _reference(function, spec.as_json(), *args)
 
 
 @stored
 def _reference(function: str, recipe_json: str, *args: Any) -> Any:
     oracle = Oracle(find_assignment("hw2").reference_dir)
-    value = getattr(oracle.problem5, function)(grader_model(models.ModelSpec(json.loads(recipe_json))), *args)
+    value = getattr(oracle.problem5, function)(grader_model(models.ModelSpec.from_json(recipe_json)), *args)
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
 

@@ -19,7 +19,6 @@ ResNet-18 here, 3.5 for five unseen models (hidden).
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections import Counter
 from typing import Any, Iterable, Mapping, Sequence
@@ -48,12 +47,12 @@ RESNET18_TOTAL = 11_689_512
 
 @functools.lru_cache(maxsize=None)
 def _grader_model(recipe_json: str) -> torch.nn.Module:
-    return models.build_model(models.ModelSpec(json.loads(recipe_json)))
+    return models.build_model(models.ModelSpec.from_json(recipe_json))
 
 
 def grader_model(spec: models.ModelSpec) -> torch.nn.Module:
     """The grader's own copy of a recipe's model (same seeded weights as the student's); read only."""
-    return _grader_model(json.dumps(spec.as_dict(), sort_keys=True))
+    return _grader_model(spec.as_json())
 
 
 def listing(items: Iterable[str]) -> str:

@@ -22,7 +22,6 @@ The helpers are shared with the hidden checks, which use other seeds, sizes and 
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -54,12 +53,12 @@ PUBLIC_MODEL = models.allcnn(seed=5, mean=CIFAR10_MEAN, std=CIFAR10_STD)
 # ------------------------------------------------------------------------------ the grader's model
 @functools.lru_cache(maxsize=None)
 def _grader_model(recipe_json: str) -> torch.nn.Module:
-    return models.build_model(models.ModelSpec(json.loads(recipe_json)))
+    return models.build_model(models.ModelSpec.from_json(recipe_json))
 
 
 def grader_model(spec: models.ModelSpec) -> torch.nn.Module:
     """The grader's own copy of the recipe's model, in eval mode; read only."""
-    return _grader_model(json.dumps(spec.as_dict(), sort_keys=True))
+    return _grader_model(spec.as_json())
 
 
 def interior_images(count: int, seed: int) -> torch.Tensor:
@@ -176,13 +175,13 @@ def as_vector(value: Any, what: str, length: int) -> np.ndarray:
 def labels_for(spec: models.ModelSpec, x: torch.Tensor, wrong_every: int = 3) -> torch.Tensor:
     """The model's predictions, with every `wrong_every`-th label moved to another class (the
     checks' own images only: stored, read only)."""
-    return _labels_for(json.dumps(spec.as_dict(), sort_keys=True), x, wrong_every)
+    return _labels_for(spec.as_json(), x, wrong_every)
 
 
 @stored
 def _labels_for(recipe_json: str, x: torch.Tensor, wrong_every: int) -> torch.Tensor:
     with torch.no_grad():
-        labels = grader_model(models.ModelSpec(json.loads(recipe_json)))(x).argmax(1)
+        labels = grader_model(models.ModelSpec.from_json(recipe_json))(x).argmax(1)
     labels[::wrong_every] = (labels[::wrong_every] + 3) % 10
     return labels
 
@@ -267,13 +266,13 @@ def check_attack_trajectory(student: Any, spec: models.ModelSpec, x: torch.Tenso
 def grader_attack_losses(spec: models.ModelSpec, x: torch.Tensor, y: torch.Tensor, eps: float,
                          steps: int) -> list[float]:
     """The grader's own signed-gradient attack: mean loss after each of `steps` clipped steps."""
-    return _grader_attack_losses(json.dumps(spec.as_dict(), sort_keys=True), x, y, eps, steps)
+    return _grader_attack_losses(spec.as_json(), x, y, eps, steps)
 
 
 @stored
 def _grader_attack_losses(recipe_json: str, x: torch.Tensor, y: torch.Tensor, eps: float,
                           steps: int) -> list[float]:
-    spec = models.ModelSpec(json.loads(recipe_json))
+    spec = models.ModelSpec.from_json(recipe_json)
     image, losses = x.double().numpy(), []
     for _ in range(steps):
         image = np.clip(image + eps * np.sign(loss_gradient(spec, image, y)), 0, 1)
@@ -351,7 +350,7 @@ def _margins(logits: torch.Tensor) -> torch.Tensor:
 
 @stored  # seconds of forward and backward passes, the same in every grading
 def _attack_set(recipe_json: str, count: int, eps: float, seed: int) -> tuple[Any, ...]:
-    spec = models.ModelSpec(json.loads(recipe_json))
+    spec = models.ModelSpec.from_json(recipe_json)
     model = grader_model(spec)
     candidates = interior_images(3 * count, seed)
     with torch.no_grad():
@@ -383,7 +382,7 @@ def _attack_set(recipe_json: str, count: int, eps: float, seed: int) -> tuple[An
 def attack_set(spec: models.ModelSpec, count: int, eps: float, seed: int) -> AttackSet:
     """`count` images with clear predictions, clean and after FGSM, of three kinds: right before
     and after the attack, right only before, wrong before; with the accuracies they give."""
-    return AttackSet(*_attack_set(json.dumps(spec.as_dict(), sort_keys=True), count, eps, seed))
+    return AttackSet(*_attack_set(spec.as_json(), count, eps, seed))
 
 
 def check_accuracies(value: Any, expected: AttackSet, what: str) -> None:
